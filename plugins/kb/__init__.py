@@ -1,0 +1,1 @@
+"""billing-kb: an Obsidian-compatible link engine for Markdown knowledge bases."""

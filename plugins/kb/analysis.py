@@ -1,0 +1,44 @@
+"""One pass over a vault: load, index, resolve, graph, diagnose. Used by the CLI and the plugin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from kb.diagnostics import Diagnostic, apply_levels
+from kb.graph import build_graph, embed_cycles
+from kb.notes import Vault, load_vault
+from kb.resolve import Index, Resolution, resolve_all
+from kb.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything known about a vault after one check."""
+
+    vault: Vault
+    index: Index
+    resolutions: tuple[Resolution, ...]
+    graph: nx.MultiDiGraph
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
+    """Resolve and check an already loaded vault."""
+    index = Index(vault, settings.slugify, settings.separator)
+    resolutions = tuple(resolve_all(index, vault.notes))
+    graph = build_graph(vault.notes, resolutions)
+    problems = [*vault.diagnostics, *(p for r in resolutions for p in r.problems), *embed_cycles(resolutions)]
+    return Analysis(vault, index, resolutions, graph, tuple(apply_levels(problems, settings.levels)))
+
+
+def analyze(root: Path, settings: Settings | None = None) -> Analysis:
+    """Load and check the notes under `root`."""
+    settings = settings or Settings()
+    return analyze_vault(load_vault(root, settings.slugify, settings.separator), settings)

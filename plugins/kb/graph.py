@@ -1,0 +1,144 @@
+"""The link graph of a vault (NetworkX), embed cycles, backlinks and exports."""
+
+from __future__ import annotations
+
+import bisect
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from kb import diagnostics as diag
+from kb.diagnostics import Diagnostic
+from kb.notes import Note
+from kb.resolve import Resolution
+from kb.sections import section_end
+
+
+def build_graph(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> nx.MultiDiGraph:
+    """Nodes: notes (id without `.md`), linked files and missing targets; one edge per link."""
+    graph = nx.MultiDiGraph()
+    for note in notes:
+        graph.add_node(
+            note.id,
+            kind="note",
+            title=note.title,
+            aliases=list(note.aliases),
+            tags=list(note.tags),
+        )
+    for res in resolutions:
+        if res.note is not None:
+            target = res.note.id
+        elif res.file is not None:
+            target = res.file
+            graph.add_node(target, kind="file")
+        elif res.link.target:
+            target = res.link.target
+            if graph.nodes.get(target, {}).get("kind", "missing") != "missing":
+                target = "missing:" + target
+            graph.add_node(target, kind="missing")
+        else:
+            continue
+        graph.add_edge(
+            res.source.id,
+            target,
+            line=res.link.line,
+            col=res.link.col,
+            anchor=res.link.anchor or "",
+            embed=res.link.embed,
+        )
+    return graph
+
+
+def neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    """Notes linked to or from `node`, itself excluded."""
+    linked = set(graph.successors(node)) | set(graph.predecessors(node))
+    linked.discard(node)
+    return {n for n in linked if graph.nodes[n].get("kind") == "note"}
+
+
+def backlinks(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, int, int]]:
+    """(source note, line, col) of every link into `node` from another note, sorted."""
+    return sorted(
+        (source, data["line"], data["col"]) for source, _, data in graph.in_edges(node, data=True) if source != node
+    )
+
+
+def orphans(graph: nx.MultiDiGraph) -> list[str]:
+    """Notes with no link in or out (links to themselves do not count)."""
+    return sorted(n for n, kind in graph.nodes(data="kind") if kind == "note" and not neighbours(graph, n))
+
+
+@dataclass(frozen=True, slots=True)
+class _Embed:
+    res: Resolution
+    start: int  # where the embedded part begins in the target note
+    end: int
+
+
+def _embed_region(res: Resolution) -> tuple[int, int]:
+    note = res.note
+    assert note is not None
+    if res.heading is not None:
+        index = note.headings.index(res.heading)
+        return res.heading.start, section_end(note.text, note.headings, index)
+    return note.body_start, len(note.text)
+
+
+def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
+    """An error at every note embed that ends up embedding itself (A ![[B]], B ![[A]])."""
+    embeds = [_Embed(r, *_embed_region(r)) for r in resolutions if r.link.embed and r.note is not None]
+    by_note: dict[str, list[_Embed]] = {}
+    for embed in embeds:
+        by_note.setdefault(embed.res.source.path, []).append(embed)
+    offsets = {path: [e.res.link.start for e in items] for path, items in by_note.items()}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(embeds)))
+    position = {id(e): n for n, e in enumerate(embeds)}
+    for number, embed in enumerate(embeds):
+        target = embed.res.note.path  # type: ignore[union-attr]
+        inside = by_note.get(target, [])
+        first = bisect.bisect_left(offsets.get(target, []), embed.start)
+        last = bisect.bisect_left(offsets.get(target, []), embed.end)
+        for nested in inside[first:last]:
+            graph.add_edge(number, position[id(nested)])
+    problems = []
+    for component in nx.strongly_connected_components(graph):
+        for number in component:
+            if len(component) == 1 and not graph.has_edge(number, number):
+                continue
+            successor = next(s for s in graph.successors(number) if s in component)
+            path = [number, *nx.shortest_path(graph, successor, number)] if successor != number else [number, number]
+            names = [embeds[n].res.source.name for n in path]
+            link = embeds[number].res.link
+            problems.append(
+                diag.make(
+                    "embed-cycle",
+                    embeds[number].res.source.path,
+                    link.line,
+                    link.col,
+                    "embed cycle: " + " → ".join(names),
+                    f"a note cannot embed itself, directly or through others; link instead: {link.raw}",
+                    link.raw,
+                )
+            )
+    return problems
+
+
+def node_link_json(graph: nx.MultiDiGraph) -> str:
+    """The graph as NetworkX node-link JSON (`nodes`, `links`)."""
+    return json.dumps(nx.node_link_data(graph, edges="links"), ensure_ascii=False, indent=1)
+
+
+def graphml(graph: nx.MultiDiGraph) -> str:
+    """The graph as GraphML; list attributes are joined with ', '."""
+    flat = graph.copy()
+    for _, data in flat.nodes(data=True):
+        for key, value in data.items():
+            if isinstance(value, list):
+                data[key] = ", ".join(value)
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")

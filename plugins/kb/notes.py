@@ -1,0 +1,295 @@
+"""Load a folder of Markdown notes: frontmatter, headings, block ids and wikilinks."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter import YAMLHandler
+
+from kb import diagnostics as diag
+from kb.diagnostics import Diagnostic
+from kb.sections import Heading, Slugify, find_block_ids, find_headings, toc_slugify
+from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan
+
+NoteCache = MutableMapping[str, tuple[tuple[int, int], "Note", list[Diagnostic]]]
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One Markdown note. `path` is relative to the notes root (`coding/cpt.md`)."""
+
+    path: str
+    title: str
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    body_start: int = 0
+    links: tuple[Link, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    block_ids: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        """Path without the Markdown suffix: `coding/cpt`."""
+        return self.path.rsplit(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """File name without the suffix: what `[[name]]` matches."""
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def folder(self) -> str:
+        return self.path.rpartition("/")[0]
+
+    @property
+    def description(self) -> str:
+        value = self.meta.get("description")
+        return str(value).strip() if isinstance(value, str | int | float) else ""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return text_list(self.meta.get("aliases"))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(tag.lstrip("#") for tag in text_list(self.meta.get("tags")) if tag.lstrip("#"))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return text_list(self.meta.get("codes"))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return text_list(self.meta.get("sources"))
+
+    @property
+    def abbr(self) -> dict[str, str]:
+        value = self.meta.get("abbr")
+        if not isinstance(value, Mapping):
+            return {}
+        return {str(k).strip(): str(v).strip() for k, v in value.items() if str(k).strip() and v}
+
+    @property
+    def last_reviewed(self) -> datetime.date | None:
+        value = self.meta.get("last_reviewed")
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+        return None
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the frontmatter."""
+        return self.text[self.body_start :]
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    """Every note and other file under a notes root, and what went wrong reading them."""
+
+    root: Path
+    notes: tuple[Note, ...]
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def text_list(value: object) -> tuple[str, ...]:
+    """A frontmatter list of strings; a lone string counts as a list of one, as in Obsidian."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    return tuple(
+        str(item).strip()
+        for item in items
+        if isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip()
+    )
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
+    """UTF-8 text (BOM dropped, newlines normalised); bad bytes become U+FFFD and a diagnostic."""
+    problems = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        problems.append(
+            diag.make(
+                "encoding",
+                path,
+                data.count(b"\n", 0, error.start) + 1,
+                len(data[line_start : error.start].decode("utf-8", "replace")) + 1,
+                f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
+                "it was probably saved as Latin-1 or Windows-1252; re-save it as UTF-8",
+            )
+        )
+        text = data.decode("utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[Diagnostic]]:
+    """(metadata, body offset, diagnostics) for the YAML block at the top of `text`."""
+    bounds = frontmatter_bounds(text)
+    if bounds is None:
+        if text.startswith("---") and not text[3 : text.find("\n")].strip() and "\n" in text:
+            return (
+                {},
+                0,
+                [
+                    diag.make(
+                        "frontmatter",
+                        path,
+                        1,
+                        1,
+                        "frontmatter opened with '---' is never closed",
+                        "add a line with only '---' after the last key",
+                    )
+                ],
+            )
+        return {}, 0, []
+    yaml_start, yaml_end, body_start = bounds
+    first_line = text.count("\n", 0, yaml_start) + 1
+    try:
+        data = YAMLHandler().load(text[yaml_start:yaml_end], Loader=YAML_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if error.context_mark and mark and mark.index >= yaml_end - yaml_start - 1:
+            mark = error.context_mark  # the problem is at the end: point at what was left open
+        line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+        problem = (error.problem or error.context or "invalid YAML").strip()
+        hint = (
+            "indent with spaces, not tabs"
+            if "\\t" in problem or "'\\t'" in problem
+            else "check the quotes, colons and indentation on this line"
+        )
+        return {}, body_start, [diag.make("frontmatter", path, line, col, f"invalid YAML frontmatter: {problem}", hint)]
+    except yaml.YAMLError as error:
+        return {}, body_start, [diag.make("frontmatter", path, first_line, 1, f"invalid YAML frontmatter: {error}")]
+    if data is None:
+        return {}, body_start, []
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        return (
+            {},
+            body_start,
+            [
+                diag.make(
+                    "frontmatter",
+                    path,
+                    first_line,
+                    1,
+                    f"frontmatter is {kind}, not a mapping",
+                    "write one 'key: value' per line, e.g. 'title: My note'",
+                )
+            ],
+        )
+    return {str(key): value for key, value in data.items()}, body_start, []
+
+
+def parse_note(
+    path: str, data: bytes, slugify: Slugify = toc_slugify, separator: str = "-"
+) -> tuple[Note, list[Diagnostic]]:
+    """Parse one note's bytes; never raises for bad content."""
+    text, problems = decode(data, path)
+    meta, body_start, fm_problems = parse_frontmatter(text, path)
+    problems += fm_problems
+    spans = excluded_spans(text)
+    headings = find_headings(text, spans, slugify, separator)
+    title = meta.get("title")
+    if not isinstance(title, str | int | float) or isinstance(title, bool) or not str(title).strip():
+        first_h1 = next((h.text for h in headings if h.level == 1 and h.text), None)
+        title = first_h1 or Path(path).stem
+    note = Note(
+        path=path,
+        title=str(title).strip(),
+        text=text,
+        meta=meta,
+        body_start=body_start,
+        links=tuple(scan(text, spans)),
+        headings=headings,
+        block_ids=find_block_ids(text, spans),
+    )
+    return note, problems
+
+
+def walk(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Relative paths of all files under `root`, skipping hidden ones and symlink loops."""
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path, rel: str) -> None:
+        stat = folder.stat()
+        if (stat.st_dev, stat.st_ino) in seen:
+            problems.append(
+                diag.make(
+                    "symlink-loop",
+                    rel or ".",
+                    1,
+                    1,
+                    "folder link leads back to a folder already read; skipped",
+                    "remove the symbolic link or point it outside the notes folder",
+                )
+            )
+            return
+        seen.add((stat.st_dev, stat.st_ino))
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                child = f"{rel}/{entry.name}" if rel else entry.name
+                try:
+                    if entry.is_dir():
+                        visit(Path(entry.path), child)
+                    elif entry.is_file():
+                        found.append(child)
+                except OSError as error:
+                    problems.append(diag.make("unreadable", child, 1, 1, f"cannot read: {error.strerror}"))
+
+    visit(root, "")
+    return found, problems
+
+
+def load_vault(
+    root: Path, slugify: Slugify = toc_slugify, separator: str = "-", cache: NoteCache | None = None
+) -> Vault:
+    """Read every note under `root`; problems become diagnostics, never exceptions.
+
+    With a `cache`, a note whose file has the same modification time and size is not re-parsed.
+    """
+    paths, problems = walk(root)
+    notes = []
+    files = []
+    for path in paths:
+        if not path.lower().endswith(MARKDOWN_SUFFIXES):
+            files.append(path)
+            continue
+        try:
+            stat = (root / path).stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = cache.get(path) if cache is not None else None
+            if cached is not None and cached[0] == key:
+                note, note_problems = cached[1], cached[2]
+            else:
+                note, note_problems = parse_note(path, (root / path).read_bytes(), slugify, separator)
+                if cache is not None:
+                    cache[path] = (key, note, note_problems)
+        except OSError as error:
+            problems.append(diag.make("unreadable", path, 1, 1, f"cannot read: {error.strerror}"))
+            continue
+        notes.append(note)
+        problems += note_problems
+    return Vault(root, tuple(notes), tuple(files), tuple(problems))

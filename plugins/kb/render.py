@@ -1,0 +1,205 @@
+"""Turn wikilinks into ordinary Markdown for the site: links, embeds, broken-link spans.
+
+Pure string work: the caller gives the page's Markdown, the note it belongs to and the
+index; MkDocs then maps the `.md` links to URLs and checks them as usual.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import string
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from kb.analysis import Analysis
+from kb.graph import backlinks
+from kb.notes import Note
+from kb.resolve import Index, Resolution, resolve_link
+from kb.sections import BLOCK_ID_RE, plain_text, section_end
+from kb.settings import Settings
+from kb.wikilinks import Link, Spans, excluded_spans, scan
+
+MAX_EMBED_DEPTH = 16
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
+SIZE_RE = re.compile(r"^(\d{1,5})(?:x(\d{1,5}))?$")
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+def md_text(text: str) -> str:
+    """`text` as literal Markdown: every ASCII punctuation character becomes a character reference."""
+    return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in text)
+
+
+def html_attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The page being rendered: its source path fixes every relative URL."""
+
+    path: str
+    index: Index
+    settings: Settings
+
+    def url(self, path: str, fragment: str = "") -> str:
+        folder = posixpath.dirname(self.path)
+        relative = posixpath.relpath(path, folder or ".")
+        return quote(relative) + (f"#{quote(fragment)}" if fragment else "")
+
+
+def link_text(res: Resolution, page: Page) -> str:
+    """What a link shows: its label, else the target's title (or the link as written)."""
+    link = res.link
+    if link.label:
+        return link.label
+    heading = res.heading.text if res.heading else (link.anchor or "").split("#")[-1]
+    if page.settings.link_text == "as-written" or res.note is None:
+        base = link.target or ""
+        parts = [base, *(link.anchor or "").split("#")] if link.anchor else [base]
+        return " > ".join(p for p in parts if p)
+    if res.note is not None and not link.target:
+        return heading or res.note.title
+    return f"{res.note.title} › {heading}" if link.anchor and heading else res.note.title
+
+
+def broken_span(text: str, why: str) -> str:
+    return f'<span class="kb-broken" title="{html_attr(why)}">{html.escape(text).replace("|", "&#124;")}</span>'
+
+
+def _embedded_part(res: Resolution) -> str:
+    note = res.note
+    assert note is not None
+    if res.heading is not None:
+        index = note.headings.index(res.heading)
+        return note.text[res.heading.start : section_end(note.text, note.headings, index)]
+    if res.block is not None:
+        match = next(m for m in BLOCK_ID_RE.finditer(note.text) if m.group(1) == res.block)
+        start = note.text.rfind("\n\n", 0, match.start())
+        return note.text[start + 2 if start >= 0 else note.body_start : match.start()].strip()
+    return note.body
+
+
+def _alone_on_line(markdown: str, link: Link) -> bool:
+    line_start = markdown.rfind("\n", 0, link.start) + 1
+    line_end = markdown.find("\n", link.end)
+    return (
+        not markdown[line_start : link.start].strip()
+        and not markdown[link.end : None if line_end < 0 else line_end].strip()
+    )
+
+
+def _render_file(res: Resolution, page: Page) -> str:
+    assert res.file is not None
+    link = res.link
+    url = page.url(res.file)
+    name = res.file.rsplit("/", 1)[-1]
+    if link.embed and res.file.lower().endswith(IMAGE_SUFFIXES):
+        size = SIZE_RE.match(link.label or "")
+        alt = md_text(name if size or not link.label else link.label)
+        attrs = ""
+        if size:
+            attrs = f'{{ width="{size.group(1)}"' + (f' height="{size.group(2)}"' if size.group(2) else "") + " }"
+        return f"![{alt}]({url}){attrs}"
+    return f"[{md_text(link.label or name)}]({url})"
+
+
+def _render_embed(res: Resolution, page: Page, stack: tuple[str, ...], block: bool) -> str:
+    note = res.note
+    assert note is not None
+    title = f"[{md_text(link_text(res, page))}]({page.url(note.path, res.fragment)})"
+    if not block:
+        return title
+    key = f"{note.path}#{res.link.anchor or ''}"
+    if key in stack or len(stack) >= MAX_EMBED_DEPTH:
+        why = "embed cycle: this part is already being embedded here" if key in stack else "embeds nested too deep"
+        return broken_span(res.link.raw, why)
+    inner = render_markdown(_embedded_part(res), note, page, (*stack, key))
+    return f'<div class="kb-embed" markdown="1">\n<p class="kb-embed-title">{title}</p>\n\n{inner}\n\n</div>'
+
+
+def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ...]) -> str:
+    """The Markdown that replaces one wikilink."""
+    if not res.resolved:
+        why = next((p.text for p in res.problems), "unresolved link")
+        return broken_span(res.link.label or res.link.raw, why)
+    if res.file is not None:
+        return _render_file(res, page)
+    if res.link.embed:
+        return _render_embed(res, page, stack, _alone_on_line(markdown, res.link))
+    assert res.note is not None
+    return f"[{md_text(link_text(res, page))}]({page.url(res.note.path, res.fragment)})"
+
+
+def render_markdown(markdown: str, note: Note, page: Page, stack: tuple[str, ...] = ()) -> str:
+    """Rewrite every wikilink in `markdown` (a part of `note`) and anchor its block ids."""
+    spans = excluded_spans(markdown)
+    edits: list[tuple[int, int, str]] = []
+    for link in scan(markdown, spans):
+        res = resolve_link(page.index, note, link)
+        edits.append((link.start, link.end, render_link(res, markdown, page, stack or (f"{note.path}#",))))
+    for match in BLOCK_ID_RE.finditer(markdown):
+        position = match.start(1) - 1
+        if position not in spans:
+            edits.append((position, match.end(1), f'<a id="^{html_attr(match.group(1))}" class="kb-block"></a>'))
+    edits.sort()
+    out, pos = [], 0
+    for start, end, replacement in edits:
+        out += [markdown[pos:start], replacement]
+        pos = end
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+def _plain_keeping_spaces(markdown: str) -> str:
+    lead = " " if markdown[:1].isspace() else ""
+    trail = " " if markdown[-1:].isspace() else ""
+    return lead + plain_text(markdown) + trail
+
+
+def link_context(source: Note, link: Link, page: Page, width: int = 180) -> str:
+    """The line around `link` as plain text, its links shown as on the page, about `width` long."""
+    text = source.text
+    start = text.rfind("\n", 0, link.start) + 1
+    end = text.find("\n", link.end)
+    line = text[start : len(text) if end < 0 else end]
+    pieces, pos, focus = [], 0, (0, 0)
+    for found in scan(line, Spans([])):
+        pieces.append(_plain_keeping_spaces(line[pos : found.start]))
+        shown = link_text(resolve_link(page.index, source, found), page)
+        if found.start == link.start - start:
+            focus = (len("".join(pieces)), len(shown))
+        pieces.append(shown)
+        pos = found.end
+    pieces.append(_plain_keeping_spaces(line[pos:]))
+    sentence = " ".join("".join(pieces).split()).lstrip("-*+> #")
+    at, size = focus
+    if len(sentence) <= width:
+        return sentence
+    begin = max(0, at - width // 2)
+    finish = min(len(sentence), at + size + width // 2)
+    return ("…" if begin else "") + sentence[begin:finish].strip() + ("…" if finish < len(sentence) else "")
+
+
+def backlinks_markdown(analysis: Analysis, note: Note, page: Page) -> str:
+    """A 'Linked from' section: every note linking here, with the line around its first link."""
+    items, seen = [], set()
+    for source_id, line, col in backlinks(analysis.graph, note.id):
+        if source_id in seen:
+            continue
+        seen.add(source_id)
+        source = analysis.index.by_id[source_id]
+        link = next(link for link in source.links if (link.line, link.col) == (line, col))
+        context = link_context(source, link, page)
+        entry = f"- [{md_text(source.title)}]({page.url(source.path)})"
+        items.append(
+            entry
+            if context == link_text(resolve_link(page.index, source, link), page)
+            else f"{entry}: {md_text(context)}"
+        )
+    if not items:
+        return ""
+    listing = "\n".join(items)
+    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n## Linked from\n\n{listing}\n\n</section>\n'

@@ -1,0 +1,271 @@
+"""Resolve wikilinks to notes, files, headings and blocks, as Obsidian does."""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from kb import diagnostics as diag
+from kb.diagnostics import Diagnostic
+from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
+from kb.sections import Heading, Slugify, toc_slugify
+from kb.wikilinks import Link
+
+
+def fold(text: str) -> str:
+    """The key names are compared by: Unicode NFC, then casefold."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def strip_markdown_suffix(target: str) -> str:
+    lowered = target.lower()
+    for suffix in MARKDOWN_SUFFIXES:
+        if lowered.endswith(suffix):
+            return target[: -len(suffix)]
+    return target
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What one link points at; `problems` is empty when it resolves cleanly."""
+
+    source: Note
+    link: Link
+    note: Note | None = None
+    file: str | None = None
+    heading: Heading | None = None
+    block: str | None = None
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return self.note is not None or self.file is not None
+
+    @property
+    def fragment(self) -> str:
+        """The URL fragment (`#...`) the link should carry, or ''."""
+        if self.heading is not None:
+            return self.heading.slug
+        return f"^{self.block}" if self.block else ""
+
+
+class Index:
+    """Lookups from link text to notes and files, built once per vault."""
+
+    def __init__(self, vault: Vault, slugify: Slugify = toc_slugify, separator: str = "-") -> None:
+        self.notes = vault.notes
+        self.slugify, self.separator = slugify, separator
+        self.by_name: dict[str, list[Note]] = {}
+        self.aliases: dict[str, list[Note]] = {}
+        self.files_by_name: dict[str, list[str]] = {}
+        self.by_path = {note.path: note for note in vault.notes}
+        self.by_id = {note.id: note for note in vault.notes}
+        for note in vault.notes:
+            self.by_name.setdefault(fold(note.name), []).append(note)
+            for alias in note.aliases:
+                self.aliases.setdefault(fold(alias), []).append(note)
+        for path in vault.files:
+            self.files_by_name.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
+        self._heading_slugs: dict[str, dict[str, Heading]] = {}
+        self._choices: tuple[list[str], list[Note]] | None = None
+
+    def link_name(self, note: Note) -> str:
+        """The shortest text that links to `note` unambiguously: its name, else its path."""
+        return note.name if len(self.by_name.get(fold(note.name), ())) == 1 else note.id
+
+    def headings_by_slug(self, note: Note) -> dict[str, Heading]:
+        slugs = self._heading_slugs.get(note.path)
+        if slugs is None:
+            slugs = {}
+            for heading in note.headings:
+                slugs.setdefault(self.slugify(heading.text, self.separator), heading)
+            self._heading_slugs[note.path] = slugs
+        return slugs
+
+    def suggest(self, target: str, limit: int = 3) -> list[Note]:
+        """Notes whose name, title or alias is closest to `target` (for did-you-mean)."""
+        if self._choices is None:
+            keys: list[str] = []
+            owners: list[Note] = []
+            for note in self.notes:
+                for key in (note.name, note.title, *note.aliases):
+                    keys.append(fold(key))
+                    owners.append(note)
+            self._choices = (keys, owners)
+        keys, owners = self._choices
+        found: list[Note] = []
+        for _, _, index in process.extract(fold(target), keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70):
+            if owners[index] not in found:
+                found.append(owners[index])
+        return found[:limit]
+
+    def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
+        """(notes, files, error) matching the target text; error explains an impossible path."""
+        if target.startswith(("./", "../")):
+            joined = posixpath.normpath(posixpath.join(source.folder, target))
+            if joined == ".." or joined.startswith("../"):
+                return [], [], "link points outside the notes folder"
+            target = "/" + joined
+        absolute = target.startswith("/")
+        key = fold(target.strip("/"))
+        if not key:
+            return [], [], None
+        note_key = fold(strip_markdown_suffix(target.strip("/")))
+        name = note_key.rsplit("/", 1)[-1]
+        notes = [n for n in self.by_name.get(name, ()) if _path_matches(fold(n.id), note_key, absolute)]
+        if notes:
+            return notes, [], None
+        files = [f for f in self.files_by_name.get(key.rsplit("/", 1)[-1], ()) if _path_matches(fold(f), key, absolute)]
+        return [], files, None
+
+
+def _path_matches(path: str, key: str, absolute: bool) -> bool:
+    return path == key or (not absolute and path.endswith("/" + key))
+
+
+def _choose(notes: list[Note], target: str, source: Note) -> Note:
+    """Obsidian's preference: exact case, then the linking note's folder, then the shortest path."""
+    wanted = unicodedata.normalize("NFC", strip_markdown_suffix(target.strip("/")))
+
+    def rank(note: Note) -> tuple[bool, bool, int, str]:
+        exact = unicodedata.normalize("NFC", note.id).endswith(wanted)
+        return (not exact, note.folder != source.folder, note.id.count("/"), note.id)
+
+    return min(notes, key=rank)
+
+
+def _did_you_mean(index: Index, target: str) -> str:
+    suggestions = index.suggest(target)
+    if not suggestions:
+        return ""
+    return "did you mean " + " or ".join(f"[[{index.link_name(n)}]]" for n in suggestions) + "?"
+
+
+def _missing(index: Index, source: Note, link: Link, why: str | None) -> Resolution:
+    code = "broken-embed" if link.embed else "broken-link"
+    what = "embedded note or file" if link.embed else "note"
+    at = (source.path, link.line, link.col)
+    if why:
+        problem = diag.make(code, *at, f"{why}: '{link.target}'", "link to a note by its name, e.g. [[cpt]]", link.raw)
+        return Resolution(source, link, problems=(problem,))
+    owners = index.aliases.get(fold(strip_markdown_suffix(link.target)))
+    if owners:
+        owner = owners[0]
+        name = index.link_name(owner)
+        problem = diag.make(
+            "alias-link",
+            *at,
+            f"'{link.target}' is an alias of '{owner.title}', not a note name",
+            f"write [[{name}|{link.label or link.target}]]",
+            link.raw,
+        )
+        return Resolution(source, link, problems=(problem,))
+    problem = diag.make(code, *at, f"no {what} named '{link.target}'", _did_you_mean(index, link.target), link.raw)
+    return Resolution(source, link, problems=(problem,))
+
+
+def _anchor_problems(
+    index: Index, source: Note, link: Link, note: Note
+) -> tuple[Heading | None, str | None, list[Diagnostic]]:
+    anchor = link.anchor or ""
+    at = (source.path, link.line, link.col)
+    where = "this note" if note is source else f"'{index.link_name(note)}'"
+    if anchor.startswith("^"):
+        block = anchor[1:]
+        if block in note.block_ids:
+            return None, block, []
+        known = ", ".join(f"^{b}" for b in sorted(note.block_ids)[:5]) or "none"
+        return (
+            None,
+            None,
+            [
+                diag.make(
+                    "missing-anchor", *at, f"no block '^{block}' in {where}", f"block ids there: {known}", link.raw
+                )
+            ],
+        )
+    slugs = index.headings_by_slug(note)
+    heading = None
+    for part in (p.strip() for p in anchor.split("#")):
+        heading = slugs.get(index.slugify(part, index.separator))
+        if heading is None:
+            texts = [h.text for h in note.headings]
+            close = [m[0] for m in process.extract(part, texts, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+            prefix = "" if note is source else index.link_name(note)
+            hint = (
+                "did you mean " + " or ".join(f"[[{prefix}#{text}]]" for text in close) + "?"
+                if close
+                else "that note has no headings"
+                if not texts
+                else "headings there: " + ", ".join(texts[:5])
+            )
+            return None, None, [diag.make("missing-anchor", *at, f"no heading '{part}' in {where}", hint, link.raw)]
+    return heading, None, []
+
+
+def resolve_link(index: Index, source: Note, link: Link) -> Resolution:
+    """Resolve one link found in `source`."""
+    at = (source.path, link.line, link.col)
+    if not link.target and not link.anchor:
+        problem = diag.make(
+            "empty-link",
+            *at,
+            f"empty link '{link.raw}'",
+            "write a note name between the brackets, or escape them as \\[\\[",
+            link.raw,
+        )
+        return Resolution(source, link, problems=(problem,))
+    if not link.target:
+        note: Note | None = source
+        problems: list[Diagnostic] = []
+    else:
+        notes, files, why = index.candidates(link.target, source)
+        if files:
+            return Resolution(source, link, file=min(files, key=lambda f: (f.count("/"), f)))
+        if not notes:
+            return _missing(index, source, link, why)
+        note = _choose(notes, link.target, source)
+        problems = _name_problems(index, source, link, notes, note)
+    heading, block = None, None
+    if link.anchor:
+        heading, block, anchor_problems = _anchor_problems(index, source, link, note)
+        problems += anchor_problems
+    return Resolution(source, link, note=note, heading=heading, block=block, problems=tuple(problems))
+
+
+def _name_problems(index: Index, source: Note, link: Link, notes: list[Note], chosen: Note) -> list[Diagnostic]:
+    at = (source.path, link.line, link.col)
+    problems = []
+    if len(notes) > 1:
+        others = ", ".join(n.path for n in notes if n is not chosen)
+        problems.append(
+            diag.make(
+                "ambiguous-link",
+                *at,
+                f"'{link.target}' matches {len(notes)} notes; linked to {chosen.path} (also {others})",
+                f"write the folder to choose one, e.g. [[{chosen.id}]]",
+                link.raw,
+            )
+        )
+    written = unicodedata.normalize("NFC", strip_markdown_suffix(link.target.strip("/")))
+    if not unicodedata.normalize("NFC", chosen.id).endswith(written):
+        exact = chosen.id[len(chosen.id) - len(written) :] if len(written) <= len(chosen.id) else chosen.name
+        problems.append(
+            diag.make(
+                "case-mismatch",
+                *at,
+                f"'{link.target}' matches '{chosen.path}' only when case is ignored",
+                f"write [[{exact}]]",
+                link.raw,
+            )
+        )
+    return problems
+
+
+def resolve_all(index: Index, notes: Iterable[Note]) -> list[Resolution]:
+    """Resolve every link of every note, in note and link order."""
+    return [resolve_link(index, note, link) for note in notes for link in note.links]
