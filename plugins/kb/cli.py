@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import diagnostics as diag
-from kb.analysis import analyze
+from kb.analysis import Analysis, analyze_vault
+from kb.cache import load_cached
 from kb.graph import graphml, node_link_json
 from kb.settings import Settings, SettingsError, read_mkdocs_yml
 
@@ -28,6 +29,7 @@ class Target:
     root: Path
     settings: Settings
     prefix: str  # how paths are shown: the notes folder relative to the current directory
+    project: Path  # where `.kb-cache/` goes: the folder of mkdocs.yml, else the one holding the notes folder
 
 
 def locate(notes_dir: str | None, config: str | None) -> Target:
@@ -46,12 +48,20 @@ def locate(notes_dir: str | None, config: str | None) -> Target:
         )
     shown = os.path.relpath(root)
     prefix = "" if shown == "." else (str(root.resolve()) if shown.startswith("..") else shown) + "/"
-    return Target(root, site.settings if site else Settings(), prefix.replace(os.sep, "/"))
+    project = config_path.parent if site else root.resolve().parent
+    return Target(root, site.settings if site else Settings(), prefix.replace(os.sep, "/"), project)
+
+
+def check_target(target: Target, use_cache: bool) -> Analysis:
+    """Load and check the target's notes, reusing unchanged notes from the on-disk cache if allowed."""
+    settings = target.settings
+    vault = load_cached(target.root, target.project, settings.slugify, settings.separator, use_cache and settings.cache)
+    return analyze_vault(vault, settings)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     target = locate(args.notes_dir, args.config)
-    result = analyze(target.root, target.settings)
+    result = check_target(target, args.cache)
     found = result.diagnostics
     if args.format == "json":
         print(diag.to_json(found))
@@ -67,7 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     target = locate(args.notes_dir, args.config)
-    result = analyze(target.root, target.settings)
+    result = check_target(target, args.cache)
     text = graphml(result.graph) if args.format == "graphml" else node_link_json(result.graph)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -84,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("notes_dir", nargs="?", help="notes folder (default: docs_dir of ./mkdocs.yml, else notes/)")
         sub.add_argument("--config", help="mkdocs.yml to read kb options from (default: ./mkdocs.yml if present)")
+        sub.add_argument(
+            "--no-cache", dest="cache", action="store_false", help="parse every note again, ignoring .kb-cache/"
+        )
         return sub
 
     check = command("check", "check every link and note; exit 1 if any error")

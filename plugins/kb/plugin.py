@@ -14,9 +14,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from kb.analysis import Analysis, analyze_vault
+from kb.cache import load_cached
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
-from kb.notes import NoteCache, load_vault
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
 from kb.sections import toc_slugify
@@ -33,7 +33,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
     def __init__(self) -> None:
         self.settings = Settings()
         self.analysis: Analysis | None = None
-        self.cache: NoteCache = {}  # parsed notes reused across `mkdocs serve` rebuilds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -50,9 +49,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)
-        vault = load_vault(
-            docs_dir, self.settings.slugify, self.settings.separator, self.cache if self.settings.cache else None
-        )
+        # `mkdocs serve` makes a new plugin for every rebuild: parsed notes outlive it on disk.
+        project = Path(config.config_file_path or "mkdocs.yml").parent
+        settings = self.settings
+        vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
         self.analysis = analysis = analyze_vault(vault, self.settings)
         shown = os.path.relpath(docs_dir, Path(config.config_file_path or ".").parent).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
