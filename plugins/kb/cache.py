@@ -14,6 +14,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
 FORMAT = 1  # bump when the layout of the file changes
+RACY_NS = 3_000_000_000  # a note modified this recently is not cached
 
 
 class NoteCacheFile(dict[str, Any]):
@@ -39,6 +41,12 @@ class NoteCacheFile(dict[str, Any]):
 
     def __setitem__(self, path: str, value: Any) -> None:
         self.seen.add(path)
+        (mtime_ns, _), _, _ = value
+        if time.time_ns() - mtime_ns < RACY_NS:
+            # The file may change again within the clock's granularity, keeping its time and size:
+            # like git's "racy" entries, such a note is parsed again next time instead of trusted.
+            self.pop(path, None)
+            return
         self.changed = True
         super().__setitem__(path, value)
 
