@@ -153,6 +153,7 @@ class Case:
     before: Callable[[Path], None] = lambda folder: None
     site: str | None = None  # the site folder it builds, to measure
     ok_codes: tuple[int, ...] = (0,)
+    hooks: dict[int, list[float]] = field(default_factory=dict)  # seconds spent in kb's hooks, if timed
     runs: dict[int, list[Run]] = field(default_factory=dict)
     skipped: dict[int, str] = field(default_factory=dict)
     site_mb: dict[int, float] = field(default_factory=dict)
@@ -187,6 +188,35 @@ def mkdocs(config: str) -> Callable[[Path], list[str]]:
     return lambda folder: [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(folder / config)]
 
 
+# `mkdocs build` with every kb hook timed; the total goes to HOOK_FILE in the current folder, so that
+# the engine's own share of the build is told apart from rendering the extra content it adds.
+HOOK_FILE = "kb-hook-seconds.txt"
+HOOK_TIMER = f"""
+import atexit, functools, sys, time
+from kb.plugin import KnowledgeBasePlugin
+spent = [0.0]
+def timed(hook):
+    @functools.wraps(hook)
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return hook(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+    return run
+for name, hook in list(vars(KnowledgeBasePlugin).items()):
+    if name.startswith("on_"):
+        setattr(KnowledgeBasePlugin, name, timed(hook))
+atexit.register(lambda: open("{HOOK_FILE}", "w").write(str(spent[0])))
+from mkdocs.__main__ import cli
+cli(sys.argv[1:])
+"""
+
+
+def mkdocs_timing_kb(config: str) -> Callable[[Path], list[str]]:
+    return lambda folder: [sys.executable, "-c", HOOK_TIMER, "build", "-q", "-f", str(folder / config)]
+
+
 def clear_cache(folder: Path) -> None:
     shutil.rmtree(folder / ".kb-cache", ignore_errors=True)
 
@@ -212,7 +242,7 @@ def engine_cases(builds: bool) -> list[Case]:
     if builds:
         cases += [
             Case(PLAIN, mkdocs("mkdocs-plain.yml"), site="site-plain"),
-            Case(WITH_KB, mkdocs("mkdocs-kb.yml"), before=clear_cache, site="site-kb"),
+            Case(WITH_KB, mkdocs_timing_kb("mkdocs-kb.yml"), before=clear_cache, site="site-kb"),
         ]
         cases += [
             Case(f"mkdocs build with {p}", mkdocs(f"mkdocs-{p}.yml"), site=f"site-{p}") for p in installed_peers()
@@ -229,6 +259,18 @@ def ratios(cases: list[Case], sizes: list[int]) -> list[str]:
     for top, bottom in pairs:
         a, b = by_name[top], by_name[bottom]
         lines.append(f"| {top} / {bottom} | " + " | ".join(ratio(a, b, n) for n in sizes) + " |")
+    if WITH_KB in by_name:
+        timed, plain = by_name[WITH_KB], by_name[PLAIN]
+
+        def share(size: int) -> str:
+            hooks, base = timed.hooks.get(size), plain.median(size)
+            return (
+                f"{statistics.median(hooks):.2f} s = {statistics.median(hooks) / base:.2f}x"
+                if hooks and base
+                else "n/a"
+            )
+
+        lines.append(f"| kb's own hooks inside the build / {PLAIN} | " + " | ".join(share(n) for n in sizes) + " |")
     return lines
 
 
@@ -268,12 +310,14 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def run_all(cases: list[Case], folders: dict[int, Path], repeat: int, budget: float) -> None:
+def run_all(cases: list[Case], folders: dict[int, Path], repeat: int, budget: float, max_build: int) -> None:
     for size, folder in folders.items():
         for case in cases:
             guess = case.predicted(size)
             if guess is not None and guess > budget:
                 case.skipped[size] = f"skipped (> {budget:.0f} s; predicted {guess:.0f} s)"
+            elif case.site and size > max_build:
+                case.skipped[size] = f"not run (> --max-build-notes {max_build:,})"
         for number in range(repeat):
             for case in cases:
                 if size in case.skipped:
@@ -287,6 +331,9 @@ def run_all(cases: list[Case], folders: dict[int, Path], repeat: int, budget: fl
                     continue
                 if case.site and number == 0:
                     case.site_mb[size] = folder_mb(folder / case.site)
+                if (folder / HOOK_FILE).is_file():
+                    case.hooks.setdefault(size, []).append(float((folder / HOOK_FILE).read_text()))
+                    (folder / HOOK_FILE).unlink()
                 print(f"  {size:>6} notes  {case.name:<36} {run.seconds:8.2f} s {run.rss_mb:7.0f} MB", file=sys.stderr)
 
 
@@ -340,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--site-scale", action="store_true", help="site build time and size, ours vs Material defaults")
     cli.add_argument("--no-builds", action="store_true", help="engine mode without the MkDocs builds")
     cli.add_argument("--budget", type=float, default=900, help="seconds one run may take before it is skipped")
+    cli.add_argument(
+        "--max-build-notes", type=int, default=5000, help="engine mode: MkDocs builds only up to this many notes"
+    )
     cli.add_argument("--seed", type=int, default=1)
     cli.add_argument("--out", type=Path, default=ROOT / "bench-out", help="where corpora and sites go")
     args = cli.parse_args(argv)
@@ -354,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         folders[size] = corpus(args.out, size, args.seed)
         (site_configs if args.site_scale else engine_configs)(folders[size])
     cases = site_cases() if args.site_scale else engine_cases(not args.no_builds)
-    run_all(cases, folders, args.repeat, args.budget)
+    run_all(cases, folders, args.repeat, args.budget, max(sizes) if args.site_scale else args.max_build_notes)
 
     lines = [*context(args), "", *table(cases, sizes, with_site=args.site_scale), ""]
     if not args.site_scale:
