@@ -45,9 +45,11 @@ class Page:
     settings: Settings
 
     def url(self, path: str, fragment: str = "") -> str:
+        if path == self.path and fragment:
+            return f"#{fragment}"
         folder = posixpath.dirname(self.path)
         relative = posixpath.relpath(path, folder or ".")
-        return quote(relative) + (f"#{quote(fragment)}" if fragment else "")
+        return quote(relative) + (f"#{fragment}" if fragment else "")
 
 
 def link_text(res: Resolution, page: Page) -> str:

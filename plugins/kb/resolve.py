@@ -98,7 +98,7 @@ class Index:
             self._choices = (keys, owners)
         keys, owners = self._choices
         found: list[Note] = []
-        for _, _, index in process.extract(fold(target), keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70):
+        for index in closest(fold(target), keys, limit * 4):
             if owners[index] not in found:
                 found.append(owners[index])
         return found[:limit]
@@ -121,6 +121,12 @@ class Index:
             return notes, [], None
         files = [f for f in self.files_by_name.get(key.rsplit("/", 1)[-1], ()) if _path_matches(fold(f), key, absolute)]
         return [], files, None
+
+
+def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[int]:
+    """Indexes of the choices nearest to `query`: those scoring within `margin` of the best."""
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
+    return [index for _, score, index in found if score >= found[0][1] - margin]
 
 
 def _path_matches(path: str, key: str, absolute: bool) -> bool:
@@ -194,7 +200,7 @@ def _anchor_problems(
         heading = slugs.get(index.slugify(part, index.separator))
         if heading is None:
             texts = [h.text for h in note.headings]
-            close = [m[0] for m in process.extract(part, texts, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+            close = [texts[i] for i in closest(fold(part), [fold(t) for t in texts], cutoff=60)]
             prefix = "" if note is source else index.link_name(note)
             hint = (
                 "did you mean " + " or ".join(f"[[{prefix}#{text}]]" for text in close) + "?"
