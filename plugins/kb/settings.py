@@ -84,7 +84,16 @@ def _python_name(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
         raise SettingsError(f"mkdocs.yml names '{suffix}', which cannot be imported: {error}") from None
 
 
+def _python_apply(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+    function = _python_name(loader, suffix, node)
+    if isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+        return function(*value.get("args", ()), **value.get("kwds", {}))
+    return function(*loader.construct_sequence(node, deep=True))  # type: ignore[arg-type]
+
+
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _python_apply)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
