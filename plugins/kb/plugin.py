@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from kb.searchkeys import add_search_keys
 from kb.sections import toc_slugify
 from kb.settings import Settings, SettingsError
 from kb.sitepages import generated_pages
-from kb.siteplan import in_navigation
+from kb.siteplan import in_navigation, is_top_page, top_rank
 
 log = get_plugin_logger(__name__)
 # kb errors fail `mkdocs build --strict`, kb warnings do not: the same verdict as `kb check`.
@@ -101,12 +102,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 if isinstance(item, Section):
                     item.title = html.escape(item.title)  # a folder name is user-written too
                     item.children = prune(item.children)
+                    index = item.children[0] if len(item.children) == 1 else None
+                    if isinstance(index, Page) and is_top_page(index.file.src_uri):
+                        index.parent = None  # a split glossary shows as one link, as the unsplit one does
+                        item = index
                     kept.append(item)
                 elif not isinstance(item, Page) or in_navigation(item.file.src_uri):
                     kept.append(item)
             return kept
 
-        nav.items = prune(nav.items)
+        top = prune(nav.items)
+        nav.items = sorted(top, key=lambda item: top_rank(item.file.src_uri) if isinstance(item, Page) else math.inf)
         return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

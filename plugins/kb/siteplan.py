@@ -35,9 +35,20 @@ def is_index(path: str) -> bool:
     return fold(strip_markdown_suffix(path).rpartition("/")[2]) in INDEX_NAMES
 
 
+def is_top_page(path: str) -> bool:
+    """`glossary.md`, `glossary/index.md`, `tags.md` ...: a page the site generates at its top."""
+    return url_key(path) in TOP_PAGES
+
+
+def top_rank(path: str) -> int:
+    """Order of the navigation's top pages: home, then glossary, tags, graph (split or not), then the rest."""
+    key = url_key(path)
+    return 0 if not key else 1 + TOP_PAGES.index(key) if key in TOP_PAGES else 1 + len(TOP_PAGES)
+
+
 def in_navigation(path: str) -> bool:
     """The navigation lists folders (their index pages) and the top pages, never single notes: its size stays flat."""
-    return is_index(path) or ("/" not in path and fold(strip_markdown_suffix(path)) in TOP_PAGES)
+    return is_index(path) or is_top_page(path)
 
 
 def note_folders(paths: Iterable[str]) -> list[str]:
