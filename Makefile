@@ -3,6 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+LINTED := plugins tests $(wildcard scripts)
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -26,12 +27,12 @@ check: install  ## check every note and link
 	$(BIN)/kb check
 
 lint: install
-	$(BIN)/ruff check plugins tests scripts
-	$(BIN)/ruff format --check plugins tests scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 format: install
-	$(BIN)/ruff format plugins tests scripts
-	$(BIN)/ruff check --fix plugins tests scripts
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 test: lint  ## the whole test suite: ruff, pytest (unit, site build --strict, browser)
 	$(BIN)/python -m pytest

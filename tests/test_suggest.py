@@ -9,8 +9,9 @@ import sys
 
 import pytest
 from kb import suggest
+from kb.resolve import closest
 from kb.suggest import Suggester
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 NAMES = [
     "cpt",
@@ -33,9 +34,9 @@ NAMES = [
 
 
 def full_scan(query: str, keys: list[str], limit: int = 3) -> list[str]:
-    """What a scan of every key answers (the reference)."""
+    """What scoring every key answers (the reference): kb.resolve's own did-you-mean rule."""
     found: list[str] = []
-    for _, _, index in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70):
+    for index in closest(query, keys, limit * 4):
         if keys[index] not in found:
             found.append(keys[index])
     return found[:limit]

@@ -45,9 +45,11 @@ class Page:
     settings: Settings
 
     def url(self, path: str, fragment: str = "") -> str:
+        if path == self.path and fragment:
+            return f"#{fragment}"
         folder = posixpath.dirname(self.path)
         relative = posixpath.relpath(path, folder or ".")
-        return quote(relative) + (f"#{quote(fragment)}" if fragment else "")
+        return quote(relative) + (f"#{fragment}" if fragment else "")
 
 
 def link_text(res: Resolution, page: Page) -> str:
@@ -202,4 +204,6 @@ def backlinks_markdown(analysis: Analysis, note: Note, page: Page) -> str:
     if not items:
         return ""
     listing = "\n".join(items)
-    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n## Linked from\n\n{listing}\n\n</section>\n'
+    # Excluded from search: the lines quoted here are indexed on their own notes.
+    heading = "## Linked from { data-search-exclude }"
+    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n{heading}\n\n{listing}\n\n</section>\n'

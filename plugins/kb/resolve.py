@@ -125,6 +125,12 @@ class Index:
         return [], files, None
 
 
+def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[int]:
+    """Indexes of the choices nearest to `query`: those scoring within `margin` of the best."""
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
+    return [index for _, score, index in found if score >= found[0][1] - margin]
+
+
 def _path_matches(path: str, key: str, absolute: bool) -> bool:
     return path == key or (not absolute and path.endswith("/" + key))
 
@@ -198,7 +204,7 @@ def _anchor_problems(
         heading = slugs.get(cached_slug(index.slugify, part, index.separator))
         if heading is None:
             texts = [h.text for h in note.headings]
-            close = [m[0] for m in process.extract(part, texts, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+            close = [texts[i] for i in closest(fold(part), [fold(t) for t in texts], cutoff=60)]
             prefix = "" if note is source else index.link_name(note)
             hint = (
                 "did you mean " + " or ".join(f"[[{prefix}#{text}]]" for text in close) + "?"

@@ -40,7 +40,7 @@ class Suggester(Generic[Owner]):
         for form, text in enumerate(forms):
             for gram in trigrams(text):
                 self.postings[gram].append(form)
-        self.memo: dict[tuple[str, int], list[Owner]] = {}
+        self.memo: dict[tuple[str, int, float, float], list[Owner]] = {}
 
     def shortlist(self, query: str) -> list[int]:
         """Numbers of the keys sharing the most trigrams with `query`, in key order."""
@@ -56,18 +56,18 @@ class Suggester(Generic[Owner]):
         ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)  # stable: ties keep their order
         return sorted(number for form, _ in ranked[:SHORTLIST] for number in self.forms[form])
 
-    def best(self, query: str, limit: int = 3, cutoff: float = 70) -> list[Owner]:
-        """Up to `limit` owners of the keys closest to `query` (WRatio >= cutoff), best first."""
-        memo_key = (query, limit)
+    def best(self, query: str, limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[Owner]:
+        """Up to `limit` owners of the keys closest to `query`: WRatio >= cutoff, within `margin` of the best."""
+        memo_key = (query, limit, cutoff, margin)
         if memo_key not in self.memo:
             numbers = self.shortlist(query)
             scored = process.extract(
                 query, [self.keys[n] for n in numbers], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff
             )
             found: list[Owner] = []
-            for _, _, position in scored:
+            for _, score, position in scored:
                 owner = self.owners[numbers[position]]
-                if owner not in found:
+                if score >= scored[0][1] - margin and owner not in found:
                     found.append(owner)
             self.memo[memo_key] = found[:limit]
         return self.memo[memo_key]
