@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kb.notes
 import pytest
-from kb.cache import CACHE_DIR, RACY_NS, cache_path
+from kb.cache import CACHE_DIR, RACY_NS, cache_path, fingerprint
 from kb.cli import main
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -140,3 +140,12 @@ def test_mkdocs_rebuilds_do_not_parse_unchanged_notes(vault: Path, parses: list[
     assert "Edited." in (vault / "site/alpha/index.html").read_text(encoding="utf-8")
     assert (vault / CACHE_DIR).is_dir()
     assert not (vault / "notes" / CACHE_DIR).exists()
+
+
+def test_the_fingerprint_follows_the_slugify_options() -> None:
+    from markdown.extensions.toc import slugify as toc_slugify
+    from pymdownx.slugs import slugify
+
+    assert fingerprint(slugify(case="none"), "-") == fingerprint(slugify(case="none"), "-")
+    assert fingerprint(slugify(case="lower"), "-") != fingerprint(slugify(case="none"), "-")
+    assert fingerprint(toc_slugify, "-") != fingerprint(toc_slugify, "_")

@@ -55,8 +55,17 @@ def fingerprint(slugify: Slugify, separator: str) -> str:
     """What parsed notes depend on besides the note itself: settings, Python and kb's code."""
     package = Path(__file__).parent
     code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in package.glob("*.py"))
-    parts = (FORMAT, sys.version, f"{slugify.__module__}.{slugify.__qualname__}", separator, code)
+    parts = (FORMAT, sys.version, describe(slugify), separator, code)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def describe(function: Slugify) -> str:
+    """A stable description of a slugify function with its bound options (a partial's keywords)."""
+    try:
+        return pickle.dumps(function, protocol=4).hex()  # by module and name, with a partial's arguments
+    except Exception:  # a closure or lambda: name it, with what it closes over
+        cells = [cell.cell_contents for cell in getattr(function, "__closure__", None) or ()]
+        return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}{cells!r}"
 
 
 def cache_path(project: Path, notes_root: Path) -> Path:
