@@ -3,7 +3,7 @@
 The notes look like the real ones: YAML frontmatter (title, description, aliases, tags, codes),
 300-800 words under several headings, and about 8 wikilinks each in every form the engine
 supports (names, paths, `.md`, labels, headings, nested headings, block refs, same-note
-headings, note/section/image embeds, escaped pipes in tables), with about 1% broken links,
+headings, note/section/image embeds in some notes, escaped pipes in tables), with about 1% broken links,
 some duplicate names in different folders, and links inside code and comments that are text.
 Whole-note embeds only point at "leaf" notes, which embed nothing, so embeds never nest deeply.
 """
@@ -43,6 +43,8 @@ CODES = ("99213", "99214", "G0439", "J3420", "Z00.00", "E11.9", "25", "59", "GA"
 TAGS = ("medicare", "medicaid", "x12", "forms", "identifiers", "payment", "audit", "telehealth")
 LEAF_EVERY = 10  # every tenth note embeds nothing, so whole-note embeds can point at it
 PNG_EVERY = 50  # one image attachment per this many notes
+EMBED_SHARE = 0.12  # notes that embed another note or a section of one (the shipped notes embed nothing)
+IMAGE_SHARE = 0.04  # notes that embed an image
 
 
 @dataclass
@@ -138,7 +140,7 @@ def broken(target: Spec, rng: random.Random) -> str:
 
 def note_text(spec: Spec, specs: list[Spec], rng: random.Random, duplicates: set[str], images: int) -> str:
     """The Markdown of one note."""
-    others = [specs[rng.randrange(len(specs))] for _ in range(5)]
+    others = [specs[rng.randrange(len(specs))] for _ in range(6)]
     links = [broken(t, rng) if rng.random() < 0.016 else link_to(spec, t, rng, duplicates) for t in others]
     links.append("[[#Common errors]]")
     rng.shuffle(links)
@@ -197,16 +199,12 @@ def note_text(spec: Spec, specs: list[Spec], rng: random.Random, duplicates: set
         paragraph(rng, links, share[5]),
         "",
     ]
-    if not spec.leaf:
+    if not spec.leaf and rng.random() < EMBED_SHARE:
         target = rng.choice(specs)
-        body += [
-            f"![[{target.id}#Overview]]"
-            if rng.random() < 0.5
-            else f"![[{specs[rng.randrange(0, len(specs), LEAF_EVERY)].id}]]",
-            "",
-        ]
-        if images and rng.random() < 0.3:
-            body += [f"![[chart-{rng.randrange(images)}.png|{rng.choice((200, 320, 480))}]]", ""]
+        leaf = specs[rng.randrange(0, len(specs), LEAF_EVERY)]
+        body += [f"![[{target.id}#Overview]]" if rng.random() < 0.7 else f"![[{leaf.id}]]", ""]
+    if rng.random() < IMAGE_SHARE:
+        body += [f"![[chart-{rng.randrange(images)}.png|{rng.choice((200, 320, 480))}]]", ""]
     if rng.random() < 0.1:
         body += ["```text", f"[[{rng.choice(WORDS)}]] is not a link inside code", "```", ""]
     if rng.random() < 0.1:
