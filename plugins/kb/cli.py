@@ -29,7 +29,7 @@ class Target:
     root: Path
     settings: Settings
     prefix: str  # how paths are shown: the notes folder relative to the current directory
-    project: Path  # where `.kb-cache/` goes: the folder of mkdocs.yml, else the one holding the notes folder
+    project: Path  # where `.kb-cache/` goes: mkdocs.yml's folder if the notes are in it, else the notes' parent
 
 
 def locate(notes_dir: str | None, config: str | None) -> Target:
@@ -48,7 +48,8 @@ def locate(notes_dir: str | None, config: str | None) -> Target:
         )
     shown = os.path.relpath(root)
     prefix = "" if shown == "." else (str(root.resolve()) if shown.startswith("..") else shown) + "/"
-    project = config_path.parent if site else root.resolve().parent
+    home = config_path.parent.resolve() if site else None
+    project = home if home and root.resolve().is_relative_to(home) else root.resolve().parent
     return Target(root, site.settings if site else Settings(), prefix.replace(os.sep, "/"), project)
 
 
