@@ -364,18 +364,23 @@ def table(cases: list[Case], sizes: list[int], with_site: bool) -> list[str]:
     return lines
 
 
-def context(args: argparse.Namespace) -> list[str]:
+def commit() -> str:
+    """The commit being measured, and whether the work tree differs from it."""
+
     def git(*words: str) -> str:
         result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True, check=False)
         return result.stdout.strip()
 
     dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return git("rev-parse", "--short", "HEAD") + dirty
+
+
+def context(args: argparse.Namespace, measured: str, load_at_start: float) -> list[str]:
     return [
         f"Command: `python scripts/bench.py {' '.join(sys.argv[1:])}`",
-        f"Commit {git('rev-parse', '--short', 'HEAD')}{dirty}, {datetime.date.today()}, Python "
-        f"{platform.python_version()}, MkDocs {importlib.metadata.version('mkdocs')}, Material "
-        f"{importlib.metadata.version('mkdocs-material')}, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at the end.",
+        f"Commit {measured}, {datetime.date.today()}, Python {platform.python_version()}, MkDocs "
+        f"{importlib.metadata.version('mkdocs')}, Material {importlib.metadata.version('mkdocs-material')}, "
+        f"{os.cpu_count()} cores, load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
         f"Median of {args.repeat} interleaved runs; time is wall-clock, memory is the peak RSS of the process.",
     ]
 
@@ -399,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.error(f"--sizes takes numbers separated by commas, not {args.sizes!r}")
     if not sizes or sizes[0] < 1 or args.repeat < 1:
         cli.error("sizes and --repeat must be at least 1")
+    measured, load_at_start = commit(), os.getloadavg()[0]
     folders = {}
     for size in sizes:
         folders[size] = corpus(args.out, size, args.seed)
@@ -406,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = site_cases() if args.site_scale else engine_cases(not args.no_builds)
     run_all(cases, folders, args.repeat, args.budget, max(sizes) if args.site_scale else args.max_build_notes)
 
-    lines = [*context(args), "", *table(cases, sizes, with_site=args.site_scale), ""]
+    lines = [*context(args, measured, load_at_start), "", *table(cases, sizes, with_site=args.site_scale), ""]
     if not args.site_scale:
         lines += ratios(cases, sizes)
     report = "\n".join(lines)
