@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import diagnostics as diag
-from kb.analysis import Analysis, analyze_vault
+from kb.analysis import Analysis, analyze_vault, without_cycle_collection
 from kb.cache import load_cached
 from kb.graph import graphml, node_link_json
 from kb.settings import Settings, SettingsError, read_mkdocs_yml
@@ -115,7 +115,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with without_cycle_collection():
+            return args.run(args)
     except UsageError as error:
         print(f"kb: error: {error}", file=sys.stderr)
         return EXIT_USAGE

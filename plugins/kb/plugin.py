@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from kb.analysis import Analysis, analyze_vault
+from kb.analysis import Analysis, analyze_vault, without_cycle_collection
 from kb.cache import load_cached
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
@@ -69,8 +69,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         # `mkdocs serve` makes a new plugin for every rebuild: parsed notes outlive it on disk.
         project = Path(config.config_file_path or "mkdocs.yml").parent
         settings = self.settings
-        vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
-        self.analysis = analysis = analyze_vault(vault, self.settings)
+        with without_cycle_collection():
+            vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
+            self.analysis = analysis = analyze_vault(vault, self.settings)
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, Path(config.config_file_path or ".").parent).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
