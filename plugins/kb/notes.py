@@ -18,7 +18,21 @@ from kb.sections import Heading, Slugify, find_block_ids, find_headings, toc_slu
 from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan
 
 NoteCache = MutableMapping[str, tuple[tuple[int, int], "Note", list[Diagnostic]]]
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader; an impossible date (2026-13-01) stays text for the schema check to report."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+YAML_LOADER = _Loader
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
