@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kb.checks import check_notes
 from kb.diagnostics import Diagnostic, apply_levels
 from kb.graph import build_graph, embed_cycles
 from kb.notes import Vault, load_vault
@@ -35,6 +36,7 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
     resolutions = tuple(resolve_all(index, vault.notes))
     graph = build_graph(vault.notes, resolutions)
     problems = [*vault.diagnostics, *(p for r in resolutions for p in r.problems), *embed_cycles(resolutions)]
+    problems += check_notes(vault, graph, settings.stale_after_days)
     return Analysis(vault, index, resolutions, graph, tuple(apply_levels(problems, settings.levels)))
 
 
