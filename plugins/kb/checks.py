@@ -33,7 +33,6 @@ def check_review_date(
     if "last_reviewed" in note.meta and note.last_reviewed is None:
         return []  # not a date at all: the frontmatter schema reports it
     age = review_age(note, today)
-    line, col = positions.key(("last_reviewed",))
     if age is None:
         message = "the note has never been reviewed (no last_reviewed date)"
         hint = "check it against its sources, then add 'last_reviewed: YYYY-MM-DD' with today's date"
@@ -45,7 +44,7 @@ def check_review_date(
         hint = f"{WHY_REVIEW}: check the note against its sources, then set last_reviewed: {today.isoformat()}"
     else:
         return []
-    return [diag.make("stale-note", note.path, line, col, message, hint)]
+    return [diag.make("stale-note", note.path, *positions.key(("last_reviewed",)), message, hint)]
 
 
 def check_sources(note: Note, positions: FrontmatterPositions) -> list[Diagnostic]:

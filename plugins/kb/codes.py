@@ -35,7 +35,8 @@ def check_codes(note: Note, positions: FrontmatterPositions) -> list[Diagnostic]
         return []  # missing, or the wrong type: the frontmatter schema reports that
     found = []
     for number, entry in enumerate(codes):
-        code = str(entry) if plain_number(entry, positions.source(("codes", number))) else entry
+        number_text = positions.source(("codes", number)) if isinstance(entry, int | float) else None
+        code = str(entry) if plain_number(entry, number_text) else entry
         if not isinstance(code, str) or not code or CODE_RE.fullmatch(code):
             continue
         cleaned = code.strip().upper()
