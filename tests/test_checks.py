@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import shutil
 from pathlib import Path
 
@@ -15,14 +16,15 @@ from kb.graph import build_graph
 from kb.notes import load_vault
 from kb.settings import Settings
 
-from tests.conftest import NOTES, REPO, MakeVault
+from tests.conftest import NOTES, REPO, TODAY, MakeVault
+from tests.test_build import build_vault
 
-TODAY = datetime.date(2026, 11, 23)
+CHECKED_ON = datetime.date(2026, 11, 23)  # a fixed day, so the ages in messages are fixed
 
 
 def checked(root: Path, codes: set[str], stale_after_days: int = 365) -> list[str]:
     vault = load_vault(root)
-    found = check_notes(vault, build_graph(vault.notes, []), stale_after_days, TODAY)
+    found = check_notes(vault, build_graph(vault.notes, []), stale_after_days, CHECKED_ON)
     return sorted(format_text(d) for d in found if d.code in codes)
 
 
@@ -147,3 +149,28 @@ def test_the_readme_session_shows_the_real_kb_check_output(
     monkeypatch.chdir(tmp_path)
     main(["check", "notes"])
     assert [line for line in capsys.readouterr().out.splitlines() if "incident-to-billing" in line] == shown
+
+
+def test_the_mkdocs_build_reports_the_content_checks_like_kb_check(
+    make_vault: MakeVault, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_vault(
+        {
+            "a.md": f"---\ntitle: A\ndescripton: d\ncodes: ['9921']\nlast_reviewed: {TODAY}\n---\n[[b]]\n",
+            "b.md": "---\ntitle: B\ndescription: d\nsources: [CMS]\n---\nMRN: 00123456 [[a]]\n",
+        }
+    )
+    caplog.set_level(logging.DEBUG, logger="mkdocs")
+    build_vault(root)
+    logged = [r.getMessage().removeprefix("kb: ") for r in caplog.records if r.name.startswith("mkdocs.plugins.kb")]
+    main(["check", str(root)])
+    printed = capsys.readouterr().out.splitlines()
+    assert logged == ["notes/" + line.removeprefix(f"{root}/") for line in printed]
+    assert [line.split(": ")[1] for line in logged] == [
+        "warning[source-missing]",
+        "error[frontmatter-schema]",
+        "warning[unknown-key]",
+        "error[code-format]",
+        "warning[stale-note]",
+        "error[phi]",
+    ]
