@@ -208,3 +208,21 @@ def test_links_written_ahead_to_the_new_name_start_working(
     assert (
         root / "card.md"
     ).read_text() == "[[medicare-beneficiary-identifier]] and [[medicare-beneficiary-identifier]]"
+
+
+def test_a_note_that_is_not_utf8_is_not_rewritten(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (vault / "claims/claim.md").write_bytes(CLAIM.encode() + b"caf\xe9\n")
+    before = snapshot(vault)
+    code, _, err = run_kb(capsys, "rename", "cpt", "cpt-codes")
+    assert code == 2
+    assert err == (
+        "kb: error: claims/claim.md is not valid UTF-8; re-save it as UTF-8, then rename again; nothing was changed\n"
+    )
+    assert snapshot(vault) == before
+
+
+def test_a_path_outside_the_notes_folder_is_refused(
+    vault: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_kb(capsys, "rename", "cpt", str(tmp_path / "elsewhere.md"))
+    assert code == 2 and err == f"kb: error: '{tmp_path / 'elsewhere.md'}' is outside the notes folder 'notes'\n"
