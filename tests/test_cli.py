@@ -164,3 +164,28 @@ def test_graph_json_and_graphml(make_vault: MakeVault, capsys: pytest.CaptureFix
     target = tmp_path / "graph.graphml"
     assert run_kb(capsys, "graph", str(root), "--format", "graphml", "-o", str(target))[0] == 0
     assert target.read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("toc", "broken_lines"),
+    [
+        ("toc: {}", []),
+        ("toc:\n      slugify: !!python/name:markdown.extensions.toc.slugify_unicode", ["notes/b.md:2:1"]),
+        (
+            "toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: none}}",
+            ["notes/b.md:2:1", "notes/b.md:3:1"],
+        ),
+    ],
+)
+def test_heading_anchors_follow_the_sites_slugify(
+    make_vault: MakeVault,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    toc: str,
+    broken_lines: list[str],
+) -> None:
+    root = make_vault({"a.md": "# Café Crème\n", "b.md": "[[a#Café Crème]]\n[[a#cafe-creme]]\n[[a#café-crème]]\n"})
+    (root.parent / "mkdocs.yml").write_text(f"site_name: t\ndocs_dir: notes\nmarkdown_extensions:\n  - {toc}\n")
+    monkeypatch.chdir(root.parent)
+    _, out, _ = run_kb(capsys, "check")
+    assert [line.split(": ")[0] for line in out.splitlines() if "missing-anchor" in line] == broken_lines

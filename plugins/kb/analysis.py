@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
+from kb.abbreviations import Abbreviations, collect_abbreviations
 from kb.checks import check_notes
 from kb.diagnostics import Diagnostic, apply_levels
 from kb.graph import build_graph, embed_cycles
 from kb.notes import Vault, load_vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
+from kb.siteplan import SitePlan, plan_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,8 @@ class Analysis:
     resolutions: tuple[Resolution, ...]
     graph: nx.MultiDiGraph
     diagnostics: tuple[Diagnostic, ...]
+    abbreviations: Abbreviations = field(default_factory=lambda: Abbreviations({}, None))
+    site: SitePlan = field(default_factory=SitePlan)
 
     @property
     def failed(self) -> bool:
@@ -35,9 +39,18 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
     index = Index(vault, settings.slugify, settings.separator)
     resolutions = tuple(resolve_all(index, vault.notes))
     graph = build_graph(vault.notes, resolutions)
-    problems = [*vault.diagnostics, *(p for r in resolutions for p in r.problems), *embed_cycles(resolutions)]
-    problems += check_notes(vault, graph, settings.stale_after_days)
-    return Analysis(vault, index, resolutions, graph, tuple(apply_levels(problems, settings.levels)))
+    abbreviations, abbr_problems = collect_abbreviations(vault.notes)
+    site = plan_site(vault, settings)
+    problems = [
+        *vault.diagnostics,
+        *(p for r in resolutions for p in r.problems),
+        *embed_cycles(resolutions),
+        *abbr_problems,
+        *site.problems,
+        *check_notes(vault, graph, settings.stale_after_days),
+    ]
+    diagnostics = tuple(apply_levels(problems, settings.levels))
+    return Analysis(vault, index, resolutions, graph, diagnostics, abbreviations, site)
 
 
 def analyze(root: Path, settings: Settings | None = None) -> Analysis:

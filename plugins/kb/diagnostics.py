@@ -33,6 +33,8 @@ DEFAULT_SEVERITY: dict[str, Level] = {
     "orphan-note": "info",
     "phi": "error",
     "source-missing": "warning",
+    "abbr-conflict": "warning",
+    "reserved-name": "error",
 }
 
 

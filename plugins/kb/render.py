@@ -204,4 +204,6 @@ def backlinks_markdown(analysis: Analysis, note: Note, page: Page) -> str:
     if not items:
         return ""
     listing = "\n".join(items)
-    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n## Linked from\n\n{listing}\n\n</section>\n'
+    # Excluded from search: the lines quoted here are indexed on their own notes.
+    heading = "## Linked from { data-search-exclude }"
+    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n{heading}\n\n{listing}\n\n</section>\n'

@@ -26,6 +26,8 @@ OPTIONS: dict[str, tuple[Any, type, str]] = {
     "link_text": ("title", str, "text of a link without a label: the target's 'title' or the link 'as-written'"),
     "backlinks": (True, bool, "append a 'Linked from' section to every note"),
     "glossary": (True, bool, "generate the A-Z glossary page (glossary.md)"),
+    "glossary_split_at": (300, int, "past this many notes the glossary has one page per letter (glossary/a.md ...)"),
+    "tags": (True, bool, "generate the tags index page (tags.md) for Material's tags plugin"),
     "graph": (True, bool, "generate the graph page (graph.md) and graph.json"),
     "cache": (True, bool, "reuse parsed notes whose file has not changed (kb check and mkdocs serve)"),
 }
@@ -41,6 +43,8 @@ class Settings:
     link_text: str = "title"
     backlinks: bool = True
     glossary: bool = True
+    glossary_split_at: int = 300
+    tags: bool = True
     graph: bool = True
     cache: bool = True
     slugify: Slugify = toc_slugify
@@ -84,7 +88,16 @@ def _python_name(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
         raise SettingsError(f"mkdocs.yml names '{suffix}', which cannot be imported: {error}") from None
 
 
+def _python_apply(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+    function = _python_name(loader, suffix, node)
+    if isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+        return function(*value.get("args", ()), **value.get("kwds", {}))
+    return function(*loader.construct_sequence(node, deep=True))  # type: ignore[arg-type]
+
+
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _python_apply)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 

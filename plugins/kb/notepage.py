@@ -1,0 +1,42 @@
+"""What a note page shows from its frontmatter: "Also known as" (aliases) and "Codes", under the title."""
+
+from __future__ import annotations
+
+from kb.notes import Note
+from kb.render import md_text
+from kb.sections import find_headings
+from kb.wikilinks import excluded_spans
+
+
+def fact_lines(note: Note) -> list[str]:
+    """ "Also known as" (aliases) and "Codes" as Markdown lines; user text escaped."""
+    lines = []
+    if note.aliases:
+        aliases = ", ".join(md_text(alias) for alias in note.aliases)
+        lines.append(f'<span class="kb-label">Also known as</span> {aliases}')
+    if note.codes:
+        codes = " ".join(f"<code>{md_text(code)}</code>" for code in note.codes)
+        lines.append(f'<span class="kb-label">Codes</span> {codes}')
+    return lines
+
+
+def note_facts(note: Note) -> str:
+    """The fact lines as one paragraph for the note page, or '' for a note without aliases and codes."""
+    lines = fact_lines(note)
+    return "<br>\n".join(lines) + "\n{ .kb-facts }" if lines else ""
+
+
+def insert_after_title(markdown: str, block: str) -> str:
+    """`block` as a paragraph after the page's first level-1 heading (at the top if it has none)."""
+    if not block:
+        return markdown
+    title = next((h for h in find_headings(markdown, excluded_spans(markdown)) if h.level == 1), None)
+    if title is None:
+        return f"{block}\n\n{markdown}"
+    end = markdown.find("\n", title.start)
+    end = len(markdown) if end < 0 else end
+    if not markdown[title.start : end].lstrip().startswith("#"):  # setext: the underline belongs to the title
+        underline_end = markdown.find("\n", end + 1)
+        end = len(markdown) if underline_end < 0 else underline_end
+    rest = markdown[end:].lstrip("\n")
+    return f"{markdown[:end]}\n\n{block}\n\n{rest}"

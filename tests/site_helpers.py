@@ -1,0 +1,53 @@
+"""Helpers for the site tests: notes from text, a vault on disk, a site built with the project's mkdocs.yml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kb.analysis import Analysis, analyze_vault
+from kb.notes import Note, Vault, parse_note
+from kb.settings import Settings
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+
+REPO = Path(__file__).resolve().parent.parent
+NOTES = REPO / "notes"
+
+
+def note(path: str, title: str = "", body: str = "", **meta: object) -> Note:
+    """A parsed note; frontmatter from keyword arguments (lists and mappings written as YAML flow)."""
+    lines = [f"title: {title!r}"] if title else []
+    for key, value in meta.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines += [f"  {k!r}: {v!r}" for k, v in value.items()]
+        else:
+            lines.append(f"{key}: {value!r}")
+    text = ("---\n" + "\n".join(lines) + "\n---\n" if lines else "") + body
+    return parse_note(path, text.encode())[0]
+
+
+def analysis_of(notes: list[Note], settings: Settings | None = None) -> Analysis:
+    return analyze_vault(Vault(Path("notes"), tuple(notes), (), ()), settings or Settings())
+
+
+def write_vault(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: text} under `root` and return it."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def build_site(docs_dir: Path, site_dir: Path, **overrides: object) -> Path:
+    """Build `docs_dir` with the project's mkdocs.yml (plugins, theme, extensions) into `site_dir`."""
+    config = load_config(
+        config_file=str(REPO / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides
+    )
+    build(config)
+    return site_dir
