@@ -165,7 +165,8 @@ def test_windows_line_endings_and_byte_order_mark_are_kept(vault: Path, capsys: 
         ("cpts", "x", "no note named 'cpts'; did you mean code-sets/cpt?"),
         ("cpt", "cptx", "a note named 'cptx' already exists (cptx.md); links [[cptx]] would become ambiguous"),
         ("cpt", "claims/claim", "'claims/claim.md' already exists; choose another name, or merge the two notes"),
-        ("cpt", "glossary", "cannot rename to 'glossary': 'glossary' is reserved for a page the site generates"),
+        ("cpt", "./glossary", "cannot rename to './glossary': 'glossary' at the top of the notes folder is reserved"),
+        ("cpt", "index", "cannot rename to 'index': 'index' would make the note its folder's own page"),
         ("cpt", "cpt#2", "cannot rename to 'cpt#2': 'cpt#2' contains '#', which cannot appear in a [[link]]"),
         ("cpt", "../outside", "cannot rename to '../outside': '..' would leave the notes folder"),
         ("cpt", "cpt.md", "'code-sets/cpt.md' already has that name"),
@@ -226,3 +227,9 @@ def test_a_path_outside_the_notes_folder_is_refused(
 ) -> None:
     code, _, err = run_kb(capsys, "rename", "cpt", str(tmp_path / "elsewhere.md"))
     assert code == 2 and err == f"kb: error: '{tmp_path / 'elsewhere.md'}' is outside the notes folder 'notes'\n"
+
+
+def test_dot_slash_moves_a_note_to_the_top_of_the_notes_folder(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_kb(capsys, "rename", "claims/claim", "./claim-form", "--no-redirect")[0] == 0
+    assert (vault / "claim-form.md").read_text() == CLAIM.replace("../code-sets/cpt", "./code-sets/cpt")
+    assert "[[../claim-form]]" in (vault / "code-sets/cpt.md").read_text()

@@ -70,7 +70,14 @@ def test_new_without_folder_goes_to_the_notes_root(make_vault: MakeVault, capsys
         (["CMS 1500", "--folder", "claims"], "a note named 'cms-1500' already exists (claims/cms-1500.md); open it"),
         (["UB-04"], "a note named 'ub-04' already exists (claims/ub-04.md)"),
         (["New", "--folder", "claim"], "no folder 'claim' in the notes folder; did you mean 'claims'?"),
-        (["Glossary"], "cannot make a file name from 'Glossary': 'glossary' is reserved"),
+        (
+            ["Glossary"],
+            "cannot make a file name from 'Glossary': 'glossary' at the top of the notes folder is reserved",
+        ),
+        (
+            ["Index", "--folder", "claims"],
+            "cannot make a file name from 'Index': 'index' would make the note its folder's",
+        ),
         (["   "], 'the title is empty; write it in quotes: kb new "Medicare Beneficiary Identifier"'),
         (["!!!"], "cannot make a file name from '!!!': a folder or file name is empty"),
     ],

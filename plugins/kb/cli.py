@@ -199,7 +199,7 @@ def parser() -> argparse.ArgumentParser:
         "rename",
         "rename or move a note and rewrite every link to it; the old address redirects to the new one",
         ("old", "the note: its name (mbi), id (payers/mbi) or path"),
-        ("new", "a new name (same folder) or a path from the notes folder (payers/medicare-id)"),
+        ("new", "a new name (same folder), or a path from the notes folder (payers/medicare-id, ./at-the-top)"),
     )
     rename.add_argument("--dry-run", action="store_true", help="print the changes as a diff; change nothing")
     rename.add_argument("--no-redirect", action="store_true", help="do not record a redirect in mkdocs.yml")

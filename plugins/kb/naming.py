@@ -1,13 +1,13 @@
-"""Note names: the slug of a title, and which names a new or renamed note may not take."""
+"""Note names: the slug of a title, and which paths a new or renamed note may not take."""
 
 from __future__ import annotations
 
 import re
 
+from kb.resolve import fold
 from kb.sections import toc_slugify
+from kb.siteplan import INDEX_NAMES, TOP_PAGES
 
-# Names of pages the site generates (CONTRIBUTING.md, "File and folder").
-RESERVED_NAMES = frozenset({"index", "glossary", "graph", "tags"})
 # Characters that mean something inside [[...]] or in a path, so a link could not name the file.
 FORBIDDEN_RE = re.compile(r"[#|\[\]^:\\*\"<>?\x00-\x1f]")
 
@@ -17,23 +17,25 @@ def slug(title: str) -> str:
     return toc_slugify(title, "-")
 
 
-def name_problem(name: str, folder: bool = False) -> str | None:
-    """Why `name` (a file name without suffix, or a `folder` name) cannot be used for a note, or None."""
-    if name == "..":
+def _part_problem(part: str) -> str | None:
+    if part == "..":
         return "'..' would leave the notes folder"
-    if not name or name == ".":
+    if not part or part == ".":
         return "a folder or file name is empty"
-    if name.startswith("."):
-        return f"'{name}' starts with a dot, so kb and the site would skip it as hidden"
-    if not folder and name.lower() in RESERVED_NAMES:
-        return f"'{name}' is reserved for a page the site generates ({', '.join(sorted(RESERVED_NAMES))})"
-    bad = FORBIDDEN_RE.search(name)
-    if bad:
-        return f"'{name}' contains '{bad.group()}', which cannot appear in a [[link]]"
-    return None
+    if part.startswith("."):
+        return f"'{part}' starts with a dot, so kb and the site would skip it as hidden"
+    bad = FORBIDDEN_RE.search(part)
+    return f"'{part}' contains '{bad.group()}', which cannot appear in a [[link]]" if bad else None
 
 
 def path_problem(path: str) -> str | None:
-    """Why `path` (`folder/name`, without suffix, from the notes folder) cannot be a note's, or None."""
+    """Why a note cannot be at `path` (`folder/name`, no suffix, from the notes folder), or None."""
     *folders, name = path.split("/")
-    return next((p for p in (name_problem(f, folder=True) for f in folders) if p), None) or name_problem(name)
+    problem = next((p for p in map(_part_problem, [*folders, name]) if p), None)
+    if problem:
+        return problem
+    if fold(name) in INDEX_NAMES:
+        return f"'{name}' would make the note its folder's own page, not a note of its own"
+    if not folders and fold(name) in TOP_PAGES:
+        return f"'{name}' at the top of the notes folder is reserved for the {fold(name)} page the site generates"
+    return None

@@ -49,8 +49,9 @@ def find_note(analysis: Analysis, written: str) -> Note:
 def new_path(analysis: Analysis, note: Note, written: str) -> str:
     """Where `note` goes: `written` is a new name (same folder) or a path from the notes folder."""
     text = written.strip().strip("/")
-    if "/" not in text and note.folder:
+    if "/" not in text and note.folder:  # a bare name stays in the note's folder; `./name` is at the top
         text = f"{note.folder}/{text}"
+    text = text.removeprefix("./")
     stem = strip_markdown_suffix(text)
     path = stem + (text[len(stem) :] or note.path[len(note.id) :])
     name = stem.rpartition("/")[2]

@@ -7,7 +7,7 @@ import datetime
 import frontmatter
 from rapidfuzz import process
 
-from kb.naming import name_problem, slug
+from kb.naming import path_problem, slug
 from kb.notes import Vault
 from kb.resolve import fold
 from kb.schema import note_keys
@@ -54,7 +54,7 @@ def new_note(vault: Vault, title: str, folder: str = "", today: datetime.date | 
         hint = f"did you mean '{guess[0]}'?" if guess else "create the folder first to start a new topic"
         raise ScaffoldError(f"no folder '{folder}' in the notes folder; {hint}")
     name = slug(title)
-    problem = name_problem(name)
+    problem = path_problem(f"{folder}/{name}" if folder else name)
     if problem:
         raise ScaffoldError(f"cannot make a file name from '{title}': {problem}")
     twins = [note.path for note in vault.notes if fold(note.name) == fold(name)]
