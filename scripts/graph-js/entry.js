@@ -1,0 +1,7 @@
+// The libraries the graph page (plugins/kb/assets/graph/graph.js) uses, exposed as one global.
+import Graph from "graphology";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import Sigma from "sigma";
+
+window.KBGraphVendor = { Graph, Sigma, forceAtlas2, FA2Layout };
