@@ -13,9 +13,11 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from kb import graphview
 from kb.analysis import Analysis, analyze_vault
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
+from kb.localgraph import local_graph_html
 from kb.notes import NoteCache, load_vault
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
@@ -34,6 +36,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.settings = Settings()
         self.analysis: Analysis | None = None
         self.cache: NoteCache = {}  # parsed notes reused across `mkdocs serve` rebuilds
+        self.graph_site: graphview.GraphSite | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -68,6 +71,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             if old is not None:
                 files.remove(old)
                 files.append(File.generated(config, path, content=note.text))
+        self.graph_site = self._add_graph_page(files, config) if self.settings.graph else None
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -79,7 +83,29 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         rendered = render_markdown(markdown, note, context)
         if self.settings.backlinks:
             rendered += backlinks_markdown(analysis, note, context)
+        if self.graph_site:
+            rendered += local_graph_html(analysis.graph, note.id, self.graph_site, page.file.url)
         return rendered
 
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
-        self.analysis = None  # nothing from this build leaks into the next one
+        self.analysis = self.graph_site = None  # nothing from this build leaks into the next one
+
+    def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
+        """Register the graph page, its scripts and graph.json (a note named 'graph' keeps its name)."""
+        if self.analysis is None:
+            return None
+        if files.get_file_from_path(graphview.GRAPH_PAGE) is not None:
+            log.warning(
+                f"Doc file '{graphview.GRAPH_PAGE}' takes the place of the graph page; rename it or set 'graph: false'"
+            )
+            return None
+        page = File.generated(config, graphview.GRAPH_PAGE, content="")
+        page.content_string = graphview.graph_page_markdown(page.url)
+        urls = {file.src_uri: file.url for file in files.documentation_pages()}
+        files.append(page)
+        data = graphview.graph_json(self.analysis.graph, urls)
+        files.append(File.generated(config, graphview.GRAPH_JSON, content=data))
+        for asset in graphview.GRAPH_ASSETS:
+            path = str(graphview.ASSET_DIR / asset)
+            files.append(File.generated(config, f"{graphview.SITE_ASSET_DIR}/{asset}", abs_src_path=path))
+        return graphview.GraphSite(urls, graphview.tag_colours(self.analysis.graph), page.url)
