@@ -52,13 +52,6 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
-    return site_dir
-
-
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 from a thread; yields the base URL."""
@@ -72,10 +65,21 @@ def serve(directory: Path) -> Iterator[str]:
         thread.join()
 
 
+@dataclass(frozen=True)
+class Site:
+    """The site built from notes/, and where it is served."""
+
+    path: Path
+    url: str
+
+
 @pytest.fixture(scope="session")
-def site_url(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    site_dir = tmp_path_factory.mktemp("site")
+    with serve(site_dir) as url:
+        # site_url names this server: Material's instant navigation follows only the links its sitemap lists.
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), site_url=url))
+        yield Site(site_dir, url)
 
 
 @dataclass
@@ -121,10 +125,10 @@ def tab(chromium: Any) -> Iterator[Visit]:
     context.close()
 
 
-def test_graph_page_draws_every_note(tab: Visit, site: Path, site_url: str) -> None:
-    tab.page.goto(site_url + "graph/")
+def test_graph_page_draws_every_note(tab: Visit, site: Site) -> None:
+    tab.page.goto(site.url + "graph/")
     tab.page.wait_for_selector(READY)
-    data = json.loads((site / "graph.json").read_text(encoding="utf-8"))
+    data = json.loads((site.path / "graph.json").read_text(encoding="utf-8"))
     assert len(data["n"]) >= 60  # the shipped notes
     assert tab.graph("g.order") == len(data["n"]) and tab.graph("g.size") == len(data["e"]) // 2
     placed = "g.nodes().every(n => { const d = r.getNodeDisplayData(n); return d && isFinite(d.x) && isFinite(d.y) })"
@@ -137,8 +141,8 @@ def test_graph_page_draws_every_note(tab: Visit, site: Path, site_url: str) -> N
     tab.assert_clean()
 
 
-def test_search_highlights_a_note_and_clicking_it_opens_the_note(tab: Visit, site_url: str) -> None:
-    tab.page.goto(site_url + "graph/")
+def test_search_highlights_a_note_and_clicking_it_opens_the_note(tab: Visit, site: Site) -> None:
+    tab.page.goto(site.url + "graph/")
     tab.page.wait_for_selector(READY)
     tab.page.fill(".kb-graph__search", "cms-1500")
     assert tab.page.locator(".kb-graph__results li").first.inner_text() == "CMS-1500 claim form"
@@ -153,12 +157,12 @@ def test_search_highlights_a_note_and_clicking_it_opens_the_note(tab: Visit, sit
     box = tab.page.locator(".kb-graph__canvas").bounding_box()
     at = tab.graph(f"r.graphToViewport(g.getNodeAttributes({json.dumps(node)}))")
     tab.page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
-    tab.page.wait_for_url(site_url + "claims/cms-1500/")
+    tab.page.wait_for_url(site.url + "claims/cms-1500/")
     tab.assert_clean()
 
 
-def test_legend_highlights_a_tag(tab: Visit, site_url: str) -> None:
-    tab.page.goto(site_url + "graph/")
+def test_legend_highlights_a_tag(tab: Visit, site: Site) -> None:
+    tab.page.goto(site.url + "graph/")
     tab.page.wait_for_selector(READY)
     button = tab.page.locator(".kb-graph__legend button", has_text="modifiers")
     button.click()
@@ -168,29 +172,34 @@ def test_legend_highlights_a_tag(tab: Visit, site_url: str) -> None:
     tab.assert_clean()
 
 
-def test_note_page_local_graph_leads_to_the_graph_view(tab: Visit, site_url: str) -> None:
-    tab.page.goto(site_url + "claims/cms-1500/")
+def test_note_page_local_graph_leads_to_the_graph_view(tab: Visit, site: Site) -> None:
+    tab.page.goto(site.url + "claims/cms-1500/")
     figure = tab.page.locator("figure.kb-local-graph")
     assert figure.locator("svg a").count() >= 5
     assert not [u for u in tab.requests if u.endswith(("graph.json", "kb-graph-vendor.min.js", "graph.js"))]
-    # Material's instant navigation swaps the page in and runs the graph page's scripts.
+    # Material's instant navigation swaps the page in and runs the graph page's scripts. Scroll first and let
+    # navigation.tracking (250 ms debounce) note the section, as a reader's scrolling would, before clicking.
+    figure.scroll_into_view_if_needed()
+    tab.page.wait_for_timeout(600)
     figure.locator("figcaption a").click()
     tab.page.wait_for_selector(READY)
-    assert tab.page.url == site_url + "graph/#claims/cms-1500/"
+    assert tab.page.url == site.url + "graph/?note=claims/cms-1500/"
     assert tab.graph("g.getNodeAttribute(s.selected, 'url')") == "claims/cms-1500/"
-    # Leaving by instant navigation stops the renderer.
-    tab.page.locator(".md-nav a", has_text="Denial management").first.click()
-    tab.page.wait_for_url(site_url + "claims/denial-management/")
+    # Leaving by instant navigation (here: back to the note; the same document stays) stops the renderer.
+    tab.page.evaluate("() => { window.sameDocument = true; }")
+    tab.page.go_back()
+    tab.page.wait_for_url(site.url + "claims/cms-1500/**")  # navigation.tracking may have added a #section
     tab.page.wait_for_function("() => window.kbGraph === undefined")
+    assert tab.page.evaluate("() => window.sameDocument") is True
     tab.assert_clean()
 
 
-def test_light_and_dark_mode(chromium: Any, site_url: str) -> None:
+def test_light_and_dark_mode(chromium: Any, site: Site) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     label = "() => window.kbGraph.renderer.getSetting('labelColor').color.match(/\\d+/g).map(Number)"
     for scheme in ("light", "dark"):
         context, visit = open_tab(chromium, scheme)
-        visit.page.goto(site_url + "graph/")
+        visit.page.goto(site.url + "graph/")
         visit.page.wait_for_selector(READY)
         brightness = sum(visit.page.evaluate(label))
         assert brightness < 200 if scheme == "light" else brightness > 500
@@ -227,9 +236,9 @@ def synthetic_graph(notes: int, links_per_note: int = 9, folders: int = 10) -> t
     return graph, urls
 
 
-def test_5000_notes_become_interactive_in_bounded_time(tab: Visit, site: Path, tmp_path: Path) -> None:
+def test_5000_notes_become_interactive_in_bounded_time(tab: Visit, site: Site, tmp_path: Path) -> None:
     graph, urls = synthetic_graph(5000)
-    big = shutil.copytree(site, tmp_path / "site")
+    big = shutil.copytree(site.path, tmp_path / "site")
     (big / "graph.json").write_text(graph_json(graph, urls), encoding="utf-8")
     with serve(big) as url:
         start = time.perf_counter()

@@ -76,7 +76,7 @@ def test_the_note_and_its_neighbours_each_link_to_their_page(tmp_path: Path, dir
     fills = {c.get("fill") for c in figure.iter(f"{SVG}circle")}
     assert fills == {PALETTE[0], PALETTE[1]}  # coloured by first tag, as on the graph page
     caption = figure.find("figcaption/a")
-    graph_link = "../../graph/#coding/cpt/" if directory_urls else "../graph.html#coding/cpt.html"
+    graph_link = "../../graph/?note=coding/cpt/" if directory_urls else "../graph.html?note=coding/cpt.html"
     assert caption is not None and caption.get("href") == graph_link
 
 

@@ -26,8 +26,9 @@ GRAPH_PAGE = "graph.md"
 GRAPH_JSON = "graph.json"
 ASSET_DIR = Path(__file__).parent / "assets"
 SITE_ASSET_DIR = "assets/kb"
-# Files of the graph page under ASSET_DIR, in the order the page loads them.
-GRAPH_ASSETS = ("graph/graph.css", "graph/vendor/kb-graph-vendor.min.js", "graph/graph.js")
+# Files of the graph page under ASSET_DIR; the page loads the style and the script, the script the library.
+GRAPH_STYLE, GRAPH_SCRIPT = "graph/graph.css", "graph/graph.js"
+GRAPH_ASSETS = (GRAPH_STYLE, GRAPH_SCRIPT, "graph/vendor/kb-graph-vendor.min.js")
 # Tableau 10 without its grey, which marks notes outside the colour groups: readable on light and dark.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
 OTHER = "#8c8c8c"
@@ -113,9 +114,7 @@ def root_from(url: str) -> str:
 def graph_page_markdown(page_url: str) -> str:
     """The graph page: its controls, and the scripts that fill them (only this page loads them)."""
     root = root_from(page_url)
-    assets = [f"{root}{SITE_ASSET_DIR}/{asset}" for asset in GRAPH_ASSETS]
-    styles = "".join(f'<link rel="stylesheet" href="{a}">' for a in assets if a.endswith(".css"))
-    scripts = "\n".join(f'<script src="{a}"></script>' for a in assets if a.endswith(".js"))
+    assets = f"{root}{SITE_ASSET_DIR}"
     return f"""---
 title: Graph
 hide:
@@ -127,7 +126,7 @@ hide:
 Every note is a dot and every link a line. Scroll to zoom, drag to move, click a dot to open its note.
 
 <div class="kb-graph" data-src="{root}{GRAPH_JSON}" data-root="{root}">
-{styles}
+<link rel="stylesheet" href="{assets}/{GRAPH_STYLE}">
 <div class="kb-graph__bar">
 <div class="kb-graph__find">
 <input class="kb-graph__search" type="search" placeholder="Find a note" aria-label="Find a note in the graph"
@@ -147,5 +146,5 @@ Every note is a dot and every link a line. Scroll to zoom, drag to move, click a
 <ul class="kb-graph__legend" aria-label="Colour by tag"></ul>
 <noscript>The graph needs JavaScript. Every note is also reachable from the navigation and search.</noscript>
 </div>
-{scripts}
+<script src="{assets}/{GRAPH_SCRIPT}"></script>
 """

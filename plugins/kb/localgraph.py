@@ -93,7 +93,7 @@ def local_graph_html(graph: nx.MultiDiGraph, node: str, site: GraphSite, page_ur
         f'<text x="{cx:.0f}" y="{cy - 18:.0f}" text-anchor="middle" font-weight="bold" paint-order="stroke" '
         f'style="stroke: var(--md-default-bg-color, #fff)" stroke-width="4">{escape(_short(title))}</text>'
     )
-    graph_url = relative_url(site.page_url, page_url) + "#" + quote(site.urls[centre["path"]], safe="/")
+    graph_url = relative_url(site.page_url, page_url) + "?note=" + quote(site.urls[centre["path"]], safe="/")
     summary = f"{len(shown)} of {len(shown) + hidden} linked notes · " if hidden else ""
     svg = (
         f'<svg class="kb-local-graph__svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '

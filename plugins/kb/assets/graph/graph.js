@@ -3,7 +3,9 @@
 (function () {
   "use strict";
 
-  const vendor = window.KBGraphVendor;
+  const VENDOR = "vendor/kb-graph-vendor.min.js"; // next to this script
+  const ownUrl = document.currentScript ? document.currentScript.src : location.href;
+  let vendor = null;
   const root = document.querySelector(".kb-graph:not([data-state])");
   if (!root) return;
   root.dataset.state = "loading";
@@ -411,10 +413,10 @@
     if (!search.value && state.activeTag === null && !state.selected) setStatus(graph);
   }
 
-  function focusFromHash(graph) {
-    const wanted = decodeURIComponent(location.hash.slice(1));
-    if (!wanted) return;
-    const node = graph.findNode((_, attributes) => attributes.url === wanted);
+  // A note's local graph links here with ?note=<its URL>: start on that note.
+  function focusFromQuery(graph) {
+    const wanted = new URLSearchParams(location.search).get("note");
+    const node = wanted && graph.findNode((_, attributes) => attributes.url === wanted);
     if (node) {
       search.value = graph.getNodeAttribute(node, "label");
       select(node);
@@ -476,15 +478,10 @@
     });
     buildLegend(graph, tags, colours);
     if (!layout) setStatus(graph);
-    focusFromHash(graph);
-    window.addEventListener("hashchange", onHashChange);
+    focusFromQuery(graph);
     // For the browser tests and for debugging in the console.
     window.kbGraph = { graph, renderer, state, readyAfterMs: performance.now() };
     root.dataset.state = "ready";
-  }
-
-  function onHashChange() {
-    if (renderer) focusFromHash(renderer.getGraph());
   }
 
   // Material switches the colour scheme with an attribute on <body>: redraw in the new colours.
@@ -505,7 +502,6 @@
     clearTimeout(redrawTimer);
     delete window.kbGraph;
     schemeObserver.disconnect();
-    window.removeEventListener("hashchange", onHashChange);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     const subscription = window.document$.subscribe(() => {
@@ -516,9 +512,22 @@
     });
   }
 
-  if (!vendor) return fail("The graph library did not load.");
-  fetch(new URL(root.dataset.src, location.href))
-    .then((response) => {
+  // The page loads only this script, which loads the library itself: Material's instant navigation
+  // re-inserts a page's scripts all at once, so two script tags could run in either order.
+  function loadVendor() {
+    if (window.KBGraphVendor) return Promise.resolve(window.KBGraphVendor);
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(VENDOR, ownUrl).href;
+      script.onload = () => resolve(window.KBGraphVendor);
+      script.onerror = () => reject(new Error("the graph library did not load"));
+      document.head.append(script);
+    });
+  }
+
+  Promise.all([loadVendor(), fetch(new URL(root.dataset.src, location.href))])
+    .then(([library, response]) => {
+      vendor = library;
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
       return response.json();
     })
