@@ -3,8 +3,7 @@
 (function () {
   "use strict";
 
-  const VENDOR = "vendor/kb-graph-vendor.min.js"; // next to this script
-  const ownUrl = document.currentScript ? document.currentScript.src : location.href;
+  const VENDOR = new URL("vendor/kb-graph-vendor.min.js", document.currentScript.src).href; // next to this script
   let vendor = null;
   const root = document.querySelector(".kb-graph:not([data-state])");
   if (!root) return;
@@ -518,7 +517,7 @@
     if (window.KBGraphVendor) return Promise.resolve(window.KBGraphVendor);
     return new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = new URL(VENDOR, ownUrl).href;
+      script.src = VENDOR;
       script.onload = () => resolve(window.KBGraphVendor);
       script.onerror = () => reject(new Error("the graph library did not load"));
       document.head.append(script);
