@@ -208,9 +208,14 @@
     link.href = new URL(graph.getNodeAttribute(node, "url"), siteRoot).href;
     link.textContent = `open “${graph.getNodeAttribute(node, "label")}”`;
     setStatus(graph, link);
-    const display = renderer.getNodeDisplayData(node);
-    const camera = renderer.getCamera();
-    if (display) camera.animate({ x: display.x, y: display.y, ratio: Math.min(camera.ratio, 0.5) }, { duration: 400 });
+    // Centre the note, zoomed so that its neighbours stay in view.
+    const at = renderer.getNodeDisplayData(node);
+    let reach = 0.05;
+    for (const other of graph.neighbors(node)) {
+      const there = renderer.getNodeDisplayData(other);
+      reach = Math.max(reach, Math.abs(there.x - at.x), Math.abs(there.y - at.y));
+    }
+    renderer.getCamera().animate({ x: at.x, y: at.y, ratio: Math.min(1, 2.4 * reach) }, { duration: 400 });
   }
 
   // Search: every title containing the words typed is highlighted; the list offers the best matches.
