@@ -248,5 +248,6 @@ def test_a_note_page_does_not_grow_when_500_unrelated_notes_are_added(tmp_path: 
     site = build_site(write_vault(tmp_path / "notes", bulk), tmp_path / "site")
     after = (site / "claims/b/index.html").read_bytes()
     assert len(after) == len(before)
-    assert after == before
+    # Only the local graph's tag colours may differ: they are ranked by tag size across the whole vault.
+    assert re.sub(rb'fill="#[0-9a-f]{6}"', b"", after) == re.sub(rb'fill="#[0-9a-f]{6}"', b"", before)
     assert "Note 499" in (site / "coverage/index.html").read_text(encoding="utf-8")  # reachable from its folder

@@ -24,6 +24,7 @@ def build_graph(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> nx.
         graph.add_node(
             note.id,
             kind="note",
+            path=note.path,
             title=note.title,
             aliases=list(note.aliases),
             tags=list(note.tags),

@@ -17,9 +17,11 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from kb import graphview
 from kb.analysis import Analysis, analyze_vault
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
+from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note, NoteCache, load_vault
 from kb.render import Page as RenderPage
@@ -45,6 +47,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.analysis: Analysis | None = None
         self.cache: NoteCache = {}  # parsed notes reused across `mkdocs serve` rebuilds
         self.notes_by_url: dict[str, Note] = {}
+        self.graph_site: graphview.GraphSite | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -91,6 +94,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         ).items():
             files.append(File.generated(config, path, content=markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "site.css")))
+        self.graph_site = self._add_graph_page(files, config) if "graph" in analysis.site.top else None
         return Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -127,6 +131,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note))
             if self.settings.backlinks:
                 markdown += backlinks_markdown(analysis, note, context)
+            if self.graph_site:
+                markdown += local_graph_html(analysis.graph, note.id, self.graph_site, page.file.url)
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -135,8 +141,23 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         if self.notes_by_url and index_file.is_file():
             index = add_search_keys(json.loads(index_file.read_text(encoding="utf-8")), self.notes_by_url)
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.analysis = None  # nothing from this build leaks into the next one
+        self.analysis = self.graph_site = None  # nothing from this build leaks into the next one
         self.notes_by_url = {}
+
+    def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
+        """Register the graph page, its scripts and graph.json."""
+        if self.analysis is None:
+            return None
+        page = File.generated(config, graphview.GRAPH_PAGE, content="")
+        page.content_string = graphview.graph_page_markdown(page.url)
+        urls = {file.src_uri: file.url for file in files.documentation_pages()}
+        files.append(page)
+        data = graphview.graph_json(self.analysis.graph, urls)
+        files.append(File.generated(config, graphview.GRAPH_JSON, content=data))
+        for asset in graphview.GRAPH_ASSETS:
+            path = str(graphview.ASSET_DIR / asset)
+            files.append(File.generated(config, f"{graphview.SITE_ASSET_DIR}/{asset}", abs_src_path=path))
+        return graphview.GraphSite(urls, graphview.tag_colours(self.analysis.graph), page.url)
 
 
 def escape_meta(page: Page) -> None:
