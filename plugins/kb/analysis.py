@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from kb.diagnostics import Diagnostic, apply_levels
-from kb.graph import build_graph, embed_cycles
+from kb.graph import build_graph, deep_embeds, embed_cycles
 from kb.notes import Vault, load_vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
@@ -34,7 +34,12 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
     index = Index(vault, settings.slugify, settings.separator)
     resolutions = tuple(resolve_all(index, vault.notes))
     graph = build_graph(vault.notes, resolutions)
-    problems = [*vault.diagnostics, *(p for r in resolutions for p in r.problems), *embed_cycles(resolutions)]
+    problems = [
+        *vault.diagnostics,
+        *(p for r in resolutions for p in r.problems),
+        *embed_cycles(resolutions),
+        *deep_embeds(resolutions),
+    ]
     return Analysis(vault, index, resolutions, graph, tuple(apply_levels(problems, settings.levels)))
 
 
