@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -19,6 +20,7 @@ from kb.diagnostics import format_text
 from kb.notes import NoteCache, load_vault
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
+from kb.sanitize import sanitize
 from kb.sections import toc_slugify
 from kb.settings import Settings, SettingsError
 
@@ -75,11 +77,24 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
         if analysis is None or note is None:
             return markdown
+        if not note.meta:
+            page.meta = {}  # frontmatter kb rejected (e.g. a YAML alias bomb) must not reach the theme
+        # MkDocs and Material print these as HTML; in a note they are text.
+        for key, value in (("title", note.title), ("description", note.description)):
+            if key in page.meta:
+                page.meta[key] = html.escape(value)
+        if "tags" in page.meta:
+            page.meta["tags"] = [html.escape(tag) for tag in note.tags]
         context = RenderPage(page.file.src_uri, analysis.index, self.settings)
         rendered = render_markdown(markdown, note, context)
         if self.settings.backlinks:
             rendered += backlinks_markdown(analysis, note, context)
         return rendered
+
+    def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.analysis is None or page.file.src_uri not in self.analysis.index.by_path:
+            return content
+        return sanitize(content)
 
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
         self.analysis = None  # nothing from this build leaks into the next one
