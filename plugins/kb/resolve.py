@@ -135,12 +135,13 @@ def _path_matches(path: str, key: str, absolute: bool) -> bool:
 
 
 def _choose(notes: list[Note], target: str, source: Note) -> Note:
-    """Obsidian's preference: exact case, then the linking note's folder, then the shortest path."""
-    wanted = unicodedata.normalize("NFC", strip_markdown_suffix(target.strip("/")))
+    """Obsidian's preference: exact case (and normalisation), then the linking note's folder, then the shortest path."""
+    written = strip_markdown_suffix(target.strip("/"))
+    wanted = unicodedata.normalize("NFC", written)
 
-    def rank(note: Note) -> tuple[bool, bool, int, str]:
+    def rank(note: Note) -> tuple[bool, bool, bool, int, str]:
         exact = unicodedata.normalize("NFC", note.id).endswith(wanted)
-        return (not exact, note.folder != source.folder, note.id.count("/"), note.id)
+        return (not exact, not note.id.endswith(written), note.folder != source.folder, note.id.count("/"), note.id)
 
     return min(notes, key=rank)
 
