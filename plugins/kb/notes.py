@@ -126,19 +126,24 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        # Count lines as the normalised text does: a lone CR ends a line too.
+        before = normalise_newlines(data[: error.start].decode("utf-8-sig", "replace"))
         problems.append(
             diag.make(
                 "encoding",
                 path,
-                data.count(b"\n", 0, error.start) + 1,
-                len(data[line_start : error.start].decode("utf-8", "replace")) + 1,
+                before.count("\n") + 1,
+                len(before) - before.rfind("\n"),
                 f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
                 "it was probably saved as Latin-1 or Windows-1252; re-save it as UTF-8",
             )
         )
         text = data.decode("utf-8-sig", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+    return normalise_newlines(text), problems
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[Diagnostic]]:
