@@ -141,8 +141,8 @@ def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ..
     return f"[{md_text(link_text(res, page))}]({page.url(res.note.path, res.fragment)})"
 
 
-def unmatched_brackets(markdown: str, spans: Spans) -> list[int]:
-    """Offsets of prose `[` that no later `]` closes, outside lines indented like code.
+def unmatched_brackets(markdown: str, spans: Spans, links: Spans) -> list[int]:
+    """Offsets of prose `[` that no later `]` closes, outside `links` and lines indented like code.
 
     Such a `[` never opens a Markdown link, but Python-Markdown scans to the end of the paragraph
     for each one (Python-Markdown#798): a line of 10,000 `[[` took minutes. As `&#91;` it shows the same.
@@ -150,7 +150,7 @@ def unmatched_brackets(markdown: str, spans: Spans) -> list[int]:
     newlines = [m.start() for m in re.finditer("\n", markdown)]
     opened: list[int] = []
     for match in BRACKET_RE.finditer(markdown):
-        if match.start() in spans:
+        if match.start() in spans or match.start() in links:
             continue
         if match.group() == "[":
             opened.append(match.start())
@@ -168,14 +168,16 @@ def render_markdown(markdown: str, note: Note, page: Page, stack: tuple[str, ...
     """Rewrite every wikilink in `markdown` (a part of `note`) and anchor its block ids."""
     spans = excluded_spans(markdown)
     edits: list[tuple[int, int, str]] = []
-    for link in scan(markdown, spans):
+    links = list(scan(markdown, spans))
+    for link in links:
         res = resolve_link(page.index, note, link)
         edits.append((link.start, link.end, render_link(res, markdown, page, stack or (f"{note.path}#",))))
     for match in BLOCK_ID_RE.finditer(markdown):
         position = match.start(1) - 1
         if position not in spans:
             edits.append((position, match.end(1), f'<a id="^{html_attr(match.group(1))}" class="kb-block"></a>'))
-    edits += [(at, at + 1, "&#91;") for at in unmatched_brackets(markdown, spans)]
+    linked = Spans([(link.start, link.end) for link in links])
+    edits += [(at, at + 1, "&#91;") for at in unmatched_brackets(markdown, spans, linked)]
     edits.sort()
     out, pos = [], 0
     for start, end, replacement in edits:
