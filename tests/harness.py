@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from kb.cli import main
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-
-from kb.cli import main
 
 KB_LOGGER = "mkdocs.plugins.kb"
 MINIMAL_MKDOCS_YML = "site_name: t\ndocs_dir: notes\nsite_dir: site\nplugins: [kb]\n"

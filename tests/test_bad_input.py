@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from harness import KB_LOGGER, build_site, kb_check, kb_log_lines, page_text, write_vault
-
 from kb.graph import MAX_EMBED_DEPTH
 
 
@@ -64,6 +63,7 @@ NFD_NAME = unicodedata.normalize("NFD", "café")
 FRONTMATTER_HINT = "check the quotes, colons and indentation on this line"
 UNCLOSED = "warning[unclosed-link]: '[[' is not closed on this line; end the link with ']]' on the same line, or write \\[\\[ to show the brackets"  # noqa: E501
 OUTSIDE = "link points outside the notes folder"
+BY_NAME = "link to a note by its name, e.g. [[cpt]]"
 EMPTY = "write a note name between the brackets, or escape them as \\[\\["
 
 CASES = [
@@ -200,10 +200,10 @@ CASES = [
             "b.md": "# B\n",
         },
         [
-            f"sub/a.md:1:1: error[broken-link]: {OUTSIDE}: '../../etc/passwd'; link to a note by its name, e.g. [[cpt]]",
+            f"sub/a.md:1:1: error[broken-link]: {OUTSIDE}: '../../etc/passwd'; {BY_NAME}",
             "sub/a.md:3:1: error[broken-link]: no note named '/etc/passwd'",
-            f"sub/a.md:4:1: error[broken-link]: {OUTSIDE}: '../../b'; link to a note by its name, e.g. [[cpt]]",
-            f"sub/a.md:5:2: error[broken-embed]: {OUTSIDE}: '../../../etc/hosts'; link to a note by its name, e.g. [[cpt]]",
+            f"sub/a.md:4:1: error[broken-link]: {OUTSIDE}: '../../b'; {BY_NAME}",
+            f"sub/a.md:5:2: error[broken-embed]: {OUTSIDE}: '../../../etc/hosts'; {BY_NAME}",
             "sub/a.md:6:1: error[broken-link]: no note named '/../b'; did you mean [[b]]?",
             "sub/a.md:7:1: error[broken-link]: no note named 'sub/../../b'",
         ],
@@ -347,9 +347,7 @@ def test_mkdocs_build_logs_the_same_and_publishes_every_note(
     notes = make_vault(tmp_path, case)
     with caplog.at_level(logging.INFO, logger=KB_LOGGER):
         site = build_site(tmp_path)
-    assert sorted(kb_log_lines(caplog.records)) == sorted(f"notes/{line}" for line in case.expected), merge_note(
-        case
-    )
+    assert sorted(kb_log_lines(caplog.records)) == sorted(f"notes/{line}" for line in case.expected), merge_note(case)
     for note in (p.relative_to(notes).as_posix() for p in notes.rglob("*.md")):
         assert (site / page_of(note)).is_file(), f"no page for {note}"
     for page, text in case.shows.items():
