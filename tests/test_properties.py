@@ -7,6 +7,7 @@ environment variable is set, as in .ci/run) is derandomized, so CI runs the same
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from kb.analysis import analyze_vault
 from kb.notes import Vault, parse_note
 from kb.render import Page, md_text, render_markdown
+from kb.sections import find_headings
 from kb.settings import Settings
 from kb.wikilinks import excluded_spans, scan, unclosed
 
@@ -123,3 +125,19 @@ def test_a_rendered_link_shows_its_label(label: str, target: str) -> None:
     rendered = render_markdown(f"see [[{target}|{label}]] here", source, page)
     html = markdown.markdown(rendered, extensions=SITE_EXTENSIONS)
     assert page_text(html) == " ".join(f"see {label.strip()} here".split())
+
+
+HEADING_PIECES = st.sampled_from(
+    ["a", "word", "é", "1", "-", " ", "  ", "\t", "#", "##", " #", " ## ", "[x](y)", "[x](y(z))"]
+)
+
+
+@PROFILE
+@given(st.lists(HEADING_PIECES, min_size=1, max_size=12).map("".join))
+def test_heading_ids_match_python_markdown(text: str) -> None:
+    """Closing `#`s, tabs and links in a heading give the id the site's toc gives it."""
+    source = f"## {text}\n"
+    html = markdown.markdown(source, extensions=["toc"])
+    site_id = re.search(r'<h2 id="([^"]*)"', html)
+    headings = find_headings(source, excluded_spans(source))
+    assert [h.slug for h in headings] == ([site_id.group(1)] if site_id else [])
