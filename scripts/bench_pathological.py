@@ -39,6 +39,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "heading of spaces": lambda n: "# a" + " " * n + "x\n\n[[b]]",
     "huge frontmatter": lambda n: "---\n" + "".join(f"k{i}: v{i}\n" for i in range(n // 9)) + "---\n[[b]]",
     "many block ids": lambda n: "[[b]]\n" + "para ^a-b\n" * (n // 10),
+    "quote markers": lambda n: "[[b]]\n" + "> " * (n // 2) + "x",
+    "line of blanks": lambda n: "[[b]]\n" + " \t" * (n // 2) + "x\n" + "=" * 10,
+    "fence markers": lambda n: "[[b]]\n" + "```\n[[b]]\n" * (n // 10),
+    "setext underline": lambda n: "[[b]]\nTitle\n" + "=" * n + "x",
 }
 SITE_EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "toc", "admonition"]
 
