@@ -112,7 +112,7 @@ CASES = [
         "frontmatter-scalar",
         {"a.md": "---\njust text\n---\nbody\n"},
         [
-            "a.md:2:1: error[frontmatter]: frontmatter is a single str value, not a mapping; "
+            "a.md:2:1: error[frontmatter]: frontmatter is a single value ('just text'), not a mapping; "
             "write one 'key: value' per line, e.g. 'title: My note'"
         ],
     ),

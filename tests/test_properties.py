@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from kb.analysis import analyze_vault
 from kb.notes import Vault, parse_note
 from kb.render import Page, md_text, render_markdown
+from kb.sanitize import sanitize
 from kb.sections import find_headings
 from kb.settings import Settings
 from kb.wikilinks import excluded_spans, scan, unclosed
@@ -141,3 +142,22 @@ def test_heading_ids_match_python_markdown(text: str) -> None:
     site_id = re.search(r'<h2 id="([^"]*)"', html)
     headings = find_headings(source, excluded_spans(source))
     assert [h.slug for h in headings] == ([site_id.group(1)] if site_id else [])
+
+
+PAGE_TEXT = st.lists(
+    st.one_of(
+        MARKUP, st.sampled_from(["[[a]]", "![[a]]", "![[b#H]]", "[[b|x]]", "# H\n", "\n\n", "    ", "*[X]: y\n"])
+    ),
+    max_size=60,
+).map("".join)
+
+
+@PROFILE
+@given(PAGE_TEXT, PAGE_TEXT)
+def test_any_page_renders_through_markdown_and_the_sanitizer(text_a: str, text_b: str) -> None:
+    a, _ = parse_note("a.md", text_a.encode())
+    b, _ = parse_note("b.md", text_b.encode())
+    analysis = analyze_vault(Vault(Path("."), (a, b), (), ()), Settings())
+    for note in (a, b):
+        rendered = render_markdown(note.body, note, Page(note.path, analysis.index, Settings()))
+        sanitize(markdown.markdown(rendered, extensions=SITE_EXTENSIONS))

@@ -192,7 +192,7 @@ def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[D
     if data is None:
         return {}, body_start, []
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        kind = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
         return (
             {},
             body_start,
