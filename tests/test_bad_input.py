@@ -342,9 +342,11 @@ def location_key(line: str) -> tuple[str, int, int]:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_mkdocs_build_logs_the_same_and_publishes_every_note(
-    tmp_path: Path, case: Case, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, case: Case, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     notes = make_vault(tmp_path, case)
+    # MkDocs' own command line stops its logger from propagating; caplog listens at the root.
+    monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", True)
     with caplog.at_level(logging.INFO, logger=KB_LOGGER):
         site = build_site(tmp_path)
     assert sorted(kb_log_lines(caplog.records)) == sorted(f"notes/{line}" for line in case.expected), merge_note(case)
