@@ -26,6 +26,7 @@ from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note, NoteCache, load_vault
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
+from kb.sanitize import sanitize
 from kb.searchkeys import add_search_keys
 from kb.sections import toc_slugify
 from kb.settings import Settings, SettingsError
@@ -126,14 +127,23 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             return markdown
         note = analysis.index.by_path.get(page.file.src_uri)
         if note is not None:
+            if not note.meta:
+                page.meta = {}  # frontmatter kb rejected (e.g. a YAML alias bomb) must not reach the theme
             self.notes_by_url[page.url] = note
             context = RenderPage(page.file.src_uri, analysis.index, self.settings)
             markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note))
             if self.settings.backlinks:
                 markdown += backlinks_markdown(analysis, note, context)
-            if self.graph_site:
-                markdown += local_graph_html(analysis.graph, note.id, self.graph_site, page.file.url)
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
+
+    def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        note = self.analysis.index.by_path.get(page.file.src_uri) if self.analysis else None
+        if self.analysis is None or note is None:
+            return content
+        content = sanitize(content)  # what the note's author wrote; kb's own SVG comes after
+        if self.graph_site:
+            content += local_graph_html(self.analysis.graph, note.id, self.graph_site, page.file.url)
+        return content
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:

@@ -14,13 +14,16 @@ from kb.wikilinks import Spans
 
 Slugify = Callable[[str, str], str]
 
-ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+# Every pattern here is linear: no nested or adjacent quantifiers that can trade characters
+# (a lazy `.*?` before `[ \t]+#+` took minutes on a heading of many spaces), and link text and
+# URLs stop at the next bracket, so a line of thousands of `[` or `<` is one pass.
+ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$", re.MULTILINE)
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 INLINE_MARKUP_RE = re.compile(
     r"!?\[\[([^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|([^\[\]\n]*))?\]\]"  # wikilink -> label or name
-    r"|!?\[([^\]\n]*)\]\([^)\n]*\)"  # Markdown link or image -> its text
-    r"|<[^>\n]+>"  # HTML tag -> nothing
+    r"|!?\[([^\[\]\n]*)\]\((?:[^()\[\]\n]|\([^()\[\]\n]*\))*+\)"  # Markdown link or image -> its text
+    r"|<[^<>\n]+>"  # HTML tag -> nothing
     r"|[*_`~]+"  # emphasis and code markers -> nothing
 )
 
@@ -49,6 +52,13 @@ def plain_text(markdown: str) -> str:
     return INLINE_MARKUP_RE.sub(replace, markdown).strip()
 
 
+def atx_text(rest: str) -> str:
+    """An ATX heading's text: the line after `#`s, without a closing run of `#`s (`## A ##`)."""
+    rest = rest.strip(" \t")
+    unclosed = rest.rstrip("#")
+    return unclosed.rstrip(" \t") if not unclosed or unclosed.endswith((" ", "\t")) else rest
+
+
 def find_headings(
     text: str,
     spans: Spans,
@@ -59,7 +69,7 @@ def find_headings(
     found: list[tuple[int, int, str]] = []  # (offset, level, text)
     for match in ATX_RE.finditer(text):
         if match.start() not in spans:
-            found.append((match.start(), len(match.group(1)), match.group(2) or ""))
+            found.append((match.start(), len(match.group(1)), atx_text(match.group(2) or "")))
     offset, previous, previous_start = 0, "", -1
     for line in text.split("\n"):
         underline = SETEXT_RE.match(line)
