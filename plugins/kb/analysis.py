@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,3 +61,19 @@ def analyze(root: Path, settings: Settings | None = None) -> Analysis:
     """Load and check the notes under `root`."""
     settings = settings or Settings()
     return analyze_vault(load_vault(root, settings.slugify, settings.separator), settings)
+
+
+@contextlib.contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a vault is loaded and analysed.
+
+    That work builds many long-lived objects that are freed together later: the collector would
+    walk them again and again for nothing (a fifth of the time of a large check).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import diagnostics as diag
-from kb.analysis import analyze
+from kb.analysis import Analysis, analyze, analyze_vault, without_cycle_collection
 from kb.atomic import WriteError, replace_files
+from kb.cache import load_cached
 from kb.changed import ChangedError, changed_files
 from kb.graph import graphml, node_link_json
 from kb.notes import load_vault
@@ -36,6 +37,7 @@ class Target:
     root: Path
     settings: Settings
     prefix: str  # how paths are shown: the notes folder relative to the current directory
+    project: Path  # where `.kb-cache/` goes: mkdocs.yml's folder if the notes are in it, else the notes' parent
     config: Path | None = None  # the mkdocs.yml read, if its docs_dir is this notes folder
 
 
@@ -56,9 +58,10 @@ def locate(notes_dir: str | None, config: str | None) -> Target:
     shown = os.path.relpath(root)
     prefix = "" if shown == "." else (str(root.resolve()) if shown.startswith("..") else shown) + "/"
     own = site is not None and site.docs_dir.resolve() == root.resolve()
-    return Target(
-        root, site.settings if site else Settings(), prefix.replace(os.sep, "/"), config_path if own else None
-    )
+    home = config_path.parent.resolve() if site else None
+    project = home if home and root.resolve().is_relative_to(home) else root.resolve().parent
+    settings = site.settings if site else Settings()
+    return Target(root, settings, prefix.replace(os.sep, "/"), project, config_path if own else None)
 
 
 def notes_relative(written: str, target: Target) -> str:
@@ -73,9 +76,16 @@ def notes_relative(written: str, target: Target) -> str:
     return relative.replace(os.sep, "/")
 
 
+def check_target(target: Target, use_cache: bool) -> Analysis:
+    """Load and check the target's notes, reusing unchanged notes from the on-disk cache if allowed."""
+    settings = target.settings
+    vault = load_cached(target.root, target.project, settings.slugify, settings.separator, use_cache and settings.cache)
+    return analyze_vault(vault, settings)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     target = locate(args.notes_dir, args.config)
-    result = analyze(target.root, target.settings)
+    result = check_target(target, args.cache)
     found = result.diagnostics
     notes = len(result.vault.notes)
     scope = ""
@@ -100,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     target = locate(args.notes_dir, args.config)
-    result = analyze(target.root, target.settings)
+    result = check_target(target, args.cache)
     text = graphml(result.graph) if args.format == "graphml" else node_link_json(result.graph)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -172,6 +182,9 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument(positional, help=positional_help)
         sub.add_argument("notes_dir", nargs="?", help="notes folder (default: docs_dir of ./mkdocs.yml, else notes/)")
         sub.add_argument("--config", help="mkdocs.yml to read kb options from (default: ./mkdocs.yml if present)")
+        sub.add_argument(
+            "--no-cache", dest="cache", action="store_false", help="parse every note again, ignoring .kb-cache/"
+        )
         return sub
 
     check = command("check", "check every link and note; exit 1 if any error")
@@ -210,7 +223,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with without_cycle_collection():
+            return args.run(args)
     except UsageError as error:
         print(f"kb: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -49,20 +49,16 @@ class Note:
     links: tuple[Link, ...] = ()
     headings: tuple[Heading, ...] = ()
     block_ids: frozenset[str] = frozenset()
+    id: str = field(init=False, compare=False, repr=False)  # path without the suffix: `coding/cpt`
+    name: str = field(init=False, compare=False, repr=False)  # file name without the suffix: what [[name]] matches
+    folder: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def id(self) -> str:
-        """Path without the Markdown suffix: `coding/cpt`."""
-        return self.path.rsplit(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        """File name without the suffix: what `[[name]]` matches."""
-        return self.id.rsplit("/", 1)[-1]
-
-    @property
-    def folder(self) -> str:
-        return self.path.rpartition("/")[0]
+    def __post_init__(self) -> None:
+        # Stored, not computed on each use: resolving and graphing read them for every link.
+        note_id = self.path.rsplit(".", 1)[0]
+        object.__setattr__(self, "id", note_id)
+        object.__setattr__(self, "name", note_id.rsplit("/", 1)[-1])
+        object.__setattr__(self, "folder", self.path.rpartition("/")[0])
 
     @property
     def description(self) -> str:

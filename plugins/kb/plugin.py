@@ -18,12 +18,13 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from kb import graphview
-from kb.analysis import Analysis, analyze_vault
+from kb.analysis import Analysis, analyze_vault, without_cycle_collection
+from kb.cache import load_cached
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
 from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
-from kb.notes import Note, NoteCache, load_vault
+from kb.notes import Note
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
 from kb.sanitize import sanitize
@@ -46,7 +47,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
     def __init__(self) -> None:
         self.settings = Settings()
         self.analysis: Analysis | None = None
-        self.cache: NoteCache = {}  # parsed notes reused across `mkdocs serve` rebuilds
         self.notes_by_url: dict[str, Note] = {}
         self.graph_site: graphview.GraphSite | None = None
 
@@ -70,10 +70,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)
-        vault = load_vault(
-            docs_dir, self.settings.slugify, self.settings.separator, self.cache if self.settings.cache else None
-        )
-        self.analysis = analysis = analyze_vault(vault, self.settings)
+        # `mkdocs serve` makes a new plugin for every rebuild: parsed notes outlive it on disk.
+        project = Path(config.config_file_path or "mkdocs.yml").parent
+        settings = self.settings
+        with without_cycle_collection():
+            vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
+            self.analysis = analysis = analyze_vault(vault, self.settings)
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, Path(config.config_file_path or ".").parent).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"

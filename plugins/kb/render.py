@@ -25,12 +25,12 @@ from kb.wikilinks import Link, Spans, excluded_spans, scan
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 SIZE_RE = re.compile(r"^(\d{1,5})(?:x(\d{1,5}))?$")
 BRACKET_RE = re.compile(r"[\[\]]")
-_PUNCTUATION = frozenset(string.punctuation)
+_CHARACTER_REFERENCES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
 
 
 def md_text(text: str) -> str:
     """`text` as literal Markdown: every ASCII punctuation character becomes a character reference."""
-    return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in text)
+    return text.translate(_CHARACTER_REFERENCES)
 
 
 def html_attr(text: str) -> str:
@@ -49,8 +49,8 @@ class Page:
     def url(self, path: str, fragment: str = "") -> str:
         if path == self.path and fragment:
             return f"#{fragment}"
-        folder = posixpath.dirname(self.path)
-        relative = posixpath.relpath(path, folder or ".")
+        # Both paths are relative to the notes root: rooting them at "/" spares relpath a getcwd() per link.
+        relative = posixpath.relpath("/" + path, "/" + posixpath.dirname(self.path))
         return quote(relative) + (f"#{fragment}" if fragment else "")
 
 

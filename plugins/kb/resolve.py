@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import unicodedata
 from collections.abc import Iterable
@@ -12,21 +13,20 @@ from rapidfuzz import fuzz, process
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
-from kb.sections import Heading, Slugify, toc_slugify
+from kb.sections import Heading, Slugify, cached_slug, toc_slugify
+from kb.suggest import Suggester
 from kb.wikilinks import Link
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names are folded for link after link
 def fold(text: str) -> str:
     """The key names are compared by: Unicode NFC, then casefold."""
     return unicodedata.normalize("NFC", text).casefold()
 
 
 def strip_markdown_suffix(target: str) -> str:
-    lowered = target.lower()
-    for suffix in MARKDOWN_SUFFIXES:
-        if lowered.endswith(suffix):
-            return target[: -len(suffix)]
-    return target
+    head, dot, suffix = target.rpartition(".")
+    return head if dot and "." + suffix.lower() in MARKDOWN_SUFFIXES else target
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ class Index:
         for path in vault.files:
             self.files_by_name.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
         self._heading_slugs: dict[str, dict[str, Heading]] = {}
-        self._choices: tuple[list[str], list[Note]] | None = None
+        self._suggester: Suggester[Note] | None = None
+        self._candidates: dict[str, tuple[list[Note], list[str], str | None]] = {}
 
     def link_name(self, note: Note) -> str:
         """The shortest text that links to `note` unambiguously: its name, else its path."""
@@ -82,26 +83,21 @@ class Index:
         if slugs is None:
             slugs = {}
             for heading in note.headings:
-                slugs.setdefault(self.slugify(heading.text, self.separator), heading)
+                slugs.setdefault(cached_slug(self.slugify, heading.text, self.separator), heading)
             self._heading_slugs[note.path] = slugs
         return slugs
 
     def suggest(self, target: str, limit: int = 3) -> list[Note]:
         """Notes whose name, title or alias is closest to `target` (for did-you-mean)."""
-        if self._choices is None:
+        if self._suggester is None:
             keys: list[str] = []
             owners: list[Note] = []
             for note in self.notes:
                 for key in (note.name, note.title, *note.aliases):
                     keys.append(fold(key))
                     owners.append(note)
-            self._choices = (keys, owners)
-        keys, owners = self._choices
-        found: list[Note] = []
-        for index in closest(fold(target), keys, limit * 4):
-            if owners[index] not in found:
-                found.append(owners[index])
-        return found[:limit]
+            self._suggester = Suggester(keys, owners)
+        return self._suggester.best(fold(target), limit)
 
     def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
         """(notes, files, error) matching the target text; error explains an impossible path."""
@@ -109,6 +105,12 @@ class Index:
         if rooted is None:
             return [], [], "link points outside the notes folder"
         target = rooted
+        found = self._candidates.get(target)
+        if found is None:  # the same targets are linked from many notes: look each up once
+            found = self._candidates[target] = self._match(target)
+        return found
+
+    def _match(self, target: str) -> tuple[list[Note], list[str], str | None]:
         absolute = target.startswith("/")
         key = fold(target.strip("/"))
         if not key:
@@ -142,6 +144,8 @@ def _path_matches(path: str, key: str, absolute: bool) -> bool:
 
 def _choose(notes: list[Note], target: str, source: Note) -> Note:
     """Obsidian's preference: exact case (and normalisation), then the linking note's folder, then the shortest path."""
+    if len(notes) == 1:
+        return notes[0]
     written = strip_markdown_suffix(target.strip("/"))
     wanted = unicodedata.normalize("NFC", written)
 
@@ -205,7 +209,7 @@ def _anchor_problems(
     slugs = index.headings_by_slug(note)
     heading = None
     for part in (p.strip() for p in anchor.split("#")):
-        heading = slugs.get(index.slugify(part, index.separator))
+        heading = slugs.get(cached_slug(index.slugify, part, index.separator))
         if heading is None:
             texts = [h.text for h in note.headings]
             close = [texts[i] for i in closest(fold(part), [fold(t) for t in texts], cutoff=60)]

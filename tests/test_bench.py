@@ -1,0 +1,69 @@
+"""The benchmark scripts run (no timing is asserted: benchmarks are not tests) and the corpus is right."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kb.analysis import analyze_vault
+from kb.notes import load_vault
+from kb.settings import Settings
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+import gen_corpus  # noqa: E402
+
+
+def test_same_seed_same_vault_other_seed_other_vault(tmp_path: Path) -> None:
+    def files(seed: int, name: str) -> dict[str, bytes]:
+        gen_corpus.generate(tmp_path / name, 60, seed)
+        root = tmp_path / name / "notes"
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    first = files(1, "a")
+    assert first == files(1, "b")
+    assert first != files(2, "c")
+
+
+def test_corpus_has_every_link_form_and_realistic_notes(tmp_path: Path) -> None:
+    gen_corpus.generate(tmp_path, 400, 1)
+    vault = load_vault(tmp_path / "notes")
+    assert len(vault.notes) == 400
+    assert len({n.folder for n in vault.notes}) >= 8 and any(n.folder.count("/") >= 2 for n in vault.notes)
+    words = [len(re.findall(r"[A-Za-z][\w-]*", n.body)) for n in vault.notes]
+    assert min(words) >= 280 and max(words) <= 900 and 350 <= sum(words) / len(words) <= 700
+    assert all({"title", "description", "aliases", "tags", "codes"} <= n.meta.keys() for n in vault.notes)
+    assert all(len(n.headings) >= 5 for n in vault.notes)
+    links = [link for note in vault.notes for link in note.links]
+    assert 7 <= len(links) / len(vault.notes) <= 10
+    assert any(link.label for link in links) and any(link.embed for link in links)
+    assert any(link.anchor and "#" in link.anchor for link in links)  # nested headings
+    assert any(link.anchor and link.anchor.startswith("^") for link in links)  # block refs
+    assert any(not link.target and link.anchor for link in links)  # same-note headings
+    assert any(link.target.endswith(".md") for link in links) and any("/" in link.target for link in links)
+    assert any(link.embed and link.target.endswith(".png") for link in links)
+    codes = [d.code for d in analyze_vault(vault, Settings()).diagnostics]
+    broken = codes.count("broken-link") + codes.count("missing-anchor")
+    assert 0.003 <= broken / len(links) <= 0.03
+    assert "ambiguous-link" in codes  # duplicate names in different folders
+    assert "embed-cycle" not in codes and "broken-embed" not in codes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", [[], ["--site-scale"]])
+def test_bench_smoke_run(tmp_path: Path, mode: list[str]) -> None:
+    command = [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "200", "--repeat", "1", "--out", str(tmp_path)]
+    result = subprocess.run([*command, *mode], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and " s, " in line]
+    expected = 2 if mode else 6  # the peer plugins add rows only where installed
+    assert len(rows) >= expected, result.stdout
+    assert "failed" not in result.stdout and "skipped" not in result.stdout
+    assert list(tmp_path.glob("bench-*.md")) and list(tmp_path.glob("bench-*.json"))
+    if not mode:
+        assert re.search(r"\| mkdocs build with kb / mkdocs build, no kb \| \d+\.\d\dx \|", result.stdout)
+    else:
+        assert re.search(r"site \d+ MB \(\d+ KB/note\)", result.stdout)
