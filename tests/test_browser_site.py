@@ -5,31 +5,19 @@ Built once per session and served from 127.0.0.1; screenshots go to the git-igno
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, expect
 
-from tests.site_helpers import NOTES, REPO, build_site
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("KB_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"KB_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, expect, sync_playwright  # noqa: E402
+from tests.conftest import REPOSITORY, Site
+from tests.site_helpers import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPOSITORY = "https://github.com/example/billing-kb"
 SCREENSHOTS = REPO / "screenshots"
 SEARCHES = {
     "E/M": "evaluation-and-management/evaluation-and-management/",
@@ -44,34 +32,9 @@ SEARCHES = {
 }
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real notes built once (with a repository, for the edit link) and served on a free local port."""
-    root = tmp_path_factory.mktemp("browser-site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    build_site(NOTES, root, site_url=url, repo_url=REPOSITORY)  # instant previews need site_url = served URL
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
+def site_url(real_site: Site) -> str:
+    return real_site.url
 
 
 @dataclass

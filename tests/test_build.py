@@ -11,16 +11,16 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.conftest import REPO, MakeVault
+from tests.conftest import REPO, MakeVault, frontmatter
 
 VAULT: dict[str, str | bytes] = {
-    "index.md": "---\ntitle: Home\n---\n# Home\n\nStart at [[cpt]] or [[cpt#Category II|the second category]].\n",
+    "index.md": frontmatter("Home") + "# Home\n\nStart at [[cpt]] or [[cpt#Category II|the second category]].\n",
     "code-sets/cpt.md": (
-        "---\ntitle: CPT <b>codes</b>\n---\n# CPT\n\n## Category II\n\nTracking codes. ^tracking\n\n"
+        frontmatter("CPT <b>codes</b>") + "# CPT\n\n## Category II\n\nTracking codes. ^tracking\n\n"
         "Level II is [[hcpcs-level-ii]]; broken: [[hcpcs-level-2]].\n\n![[chart.png|120]]\n\n[[#Category II]]\n"
     ),
     "code-sets/hcpcs-level-ii.md": (
-        "---\ntitle: HCPCS Level II\n---\n# HCPCS Level II\n\nBack to [[cpt#^tracking|the tracking codes]].\n\n"
+        frontmatter("HCPCS Level II") + "# HCPCS Level II\n\nBack to [[cpt#^tracking|the tracking codes]].\n\n"
         "![[cpt#Category II]]\n\n![[hcpcs-level-ii]]\n"
     ),
     "code-sets/chart.png": b"\x89PNG\r\n\x1a\n",
@@ -131,9 +131,9 @@ def test_backlinks_section_lists_linking_notes_with_context(built: tuple[Path, l
 def test_problems_are_logged_like_kb_check(built: tuple[Path, list[str]]) -> None:
     _, messages = built
     assert messages == [
-        "WARNING: kb: notes/code-sets/cpt.md:10:41: error[broken-link]: no note named 'hcpcs-level-2'; "
+        "WARNING: kb: notes/code-sets/cpt.md:13:41: error[broken-link]: no note named 'hcpcs-level-2'; "
         "did you mean [[hcpcs-level-ii]]?",
-        "WARNING: kb: notes/code-sets/hcpcs-level-ii.md:10:2: error[embed-cycle]: embed cycle: hcpcs-level-ii → "
+        "WARNING: kb: notes/code-sets/hcpcs-level-ii.md:13:2: error[embed-cycle]: embed cycle: hcpcs-level-ii → "
         "hcpcs-level-ii; a note cannot embed itself, directly or through others; link instead: [[hcpcs-level-ii]]",
     ]
 

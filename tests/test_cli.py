@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 from kb.cli import main
 
-from tests.conftest import MakeVault
+from tests.conftest import MakeVault, frontmatter, run_kb
 
 BROKEN = {
-    "coding/cpt.md": "---\ntitle: CPT\n---\n# CPT\n\nSee the\n    [[hcpcs-level-2]] codes.\n",
-    "coding/hcpcs-level-ii.md": "---\ntitle: HCPCS Level II\n---\n# HCPCS\n[[CPT]]\n",
+    "coding/cpt.md": frontmatter("CPT") + "# CPT\n\nSee the\n    [[hcpcs-level-2]] codes.\n",
+    "coding/hcpcs-level-ii.md": frontmatter("HCPCS Level II") + "# HCPCS\n[[CPT]]\n",
 }
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+LINKED = {"a.md": frontmatter("A") + "[[b]]", "b.md": frontmatter("B") + "[[a]]"}
 
 
 def test_check_prints_compiler_style_lines_and_fails(
@@ -27,34 +22,34 @@ def test_check_prints_compiler_style_lines_and_fails(
 ) -> None:
     root = make_vault(BROKEN)
     monkeypatch.chdir(root.parent)
-    code, out, err = run(capsys, "check", "notes")
+    code, out, err = run_kb(capsys, "check", "notes")
     assert code == 1
     assert out.splitlines() == [
-        "notes/coding/cpt.md:7:5: error[broken-link]: no note named 'hcpcs-level-2'; did you mean [[hcpcs-level-ii]]?",
-        "notes/coding/hcpcs-level-ii.md:5:1: warning[case-mismatch]: 'CPT' matches 'coding/cpt.md' "
+        "notes/coding/cpt.md:10:5: error[broken-link]: no note named 'hcpcs-level-2'; did you mean [[hcpcs-level-ii]]?",
+        "notes/coding/hcpcs-level-ii.md:8:1: warning[case-mismatch]: 'CPT' matches 'coding/cpt.md' "
         "only when case is ignored; write [[cpt]]",
     ]
     assert err == "kb: 1 error, 1 warning in 2 notes\n"
 
 
 def test_warnings_pass_unless_strict(make_vault: MakeVault, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_vault({"a.md": "[[B]]", "b.md": "x"})
-    assert run(capsys, "check", str(root))[0] == 0
-    assert run(capsys, "check", str(root), "--strict")[0] == 1
+    root = make_vault({"a.md": frontmatter("A") + "[[B]]", "b.md": frontmatter("B")})
+    assert run_kb(capsys, "check", str(root))[0] == 0
+    assert run_kb(capsys, "check", str(root), "--strict")[0] == 1
 
 
 def test_clean_vault_exits_zero(make_vault: MakeVault, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", str(make_vault({"a.md": "[[b]]", "b.md": "[[a]]"})))
+    code, out, err = run_kb(capsys, "check", str(make_vault(LINKED)))
     assert (code, out, err) == (0, "", "kb: no problems in 2 notes\n")
 
 
 def test_json_format(make_vault: MakeVault, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", str(make_vault(BROKEN)), "--format", "json")
+    code, out, _ = run_kb(capsys, "check", str(make_vault(BROKEN)), "--format", "json")
     assert code == 1
     first = json.loads(out)[0]
     assert first == {
         "path": "coding/cpt.md",
-        "line": 7,
+        "line": 10,
         "col": 5,
         "severity": "error",
         "code": "broken-link",
@@ -69,12 +64,12 @@ def test_github_format(
 ) -> None:
     root = make_vault(BROKEN)
     monkeypatch.chdir(root.parent)
-    _, out, _ = run(capsys, "check", "notes", "--format", "github")
+    _, out, _ = run_kb(capsys, "check", "notes", "--format", "github")
     assert out.splitlines()[0] == (
-        "::error file=notes/coding/cpt.md,line=7,col=5,title=kb broken-link::"
+        "::error file=notes/coding/cpt.md,line=10,col=5,title=kb broken-link::"
         "no note named 'hcpcs-level-2'; did you mean [[hcpcs-level-ii]]?"
     )
-    assert out.splitlines()[1].startswith("::warning file=notes/coding/hcpcs-level-ii.md,line=5,col=1,")
+    assert out.splitlines()[1].startswith("::warning file=notes/coding/hcpcs-level-ii.md,line=8,col=1,")
 
 
 def test_default_folder_comes_from_mkdocs_yml(
@@ -87,7 +82,7 @@ def test_default_folder_comes_from_mkdocs_yml(
         "extra:\n  secret: !ENV [NOT_SET, x]\n"
     )
     monkeypatch.chdir(root.parent)
-    code, out, _ = run(capsys, "check")
+    code, out, _ = run_kb(capsys, "check")
     assert code == 1
     assert [line.split(": ")[1] for line in out.splitlines()] == ["error[broken-link]"]
 
@@ -96,7 +91,7 @@ def test_without_mkdocs_yml_the_folder_is_notes(
     make_vault: MakeVault, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_vault(BROKEN).parent)
-    assert run(capsys, "check")[0] == 1
+    assert run_kb(capsys, "check")[0] == 1
 
 
 @pytest.mark.parametrize(
@@ -110,7 +105,7 @@ def test_usage_errors_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, *argv)
+    code, _, err = run_kb(capsys, *argv)
     assert code == 2 and err.startswith(message)
 
 
@@ -129,7 +124,7 @@ def test_config_mistakes_are_usage_errors(
     (tmp_path / "notes").mkdir()
     (tmp_path / "mkdocs.yml").write_text(config)
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, "check")
+    code, _, err = run_kb(capsys, "check")
     assert code == 2 and message in err and "Traceback" not in err
 
 
@@ -140,8 +135,8 @@ def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_hidden_folders_are_skipped(make_vault: MakeVault, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_vault({"a.md": "x", ".obsidian/workspace.md": "[[nope]]", ".git/x.md": "[[nope]]"})
-    assert run(capsys, "check", str(root))[:2] == (0, "")
+    root = make_vault({**LINKED, ".obsidian/workspace.md": "[[nope]]", ".git/x.md": "[[nope]]"})
+    assert run_kb(capsys, "check", str(root))[:2] == (0, "")
 
 
 def test_graph_json_and_graphml(make_vault: MakeVault, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -152,7 +147,7 @@ def test_graph_json_and_graphml(make_vault: MakeVault, capsys: pytest.CaptureFix
             "chart.png": b"x",
         }
     )
-    code, out, _ = run(capsys, "graph", str(root))
+    code, out, _ = run_kb(capsys, "graph", str(root))
     data = json.loads(out)
     assert code == 0
     assert {(n["id"], n["kind"]) for n in data["nodes"]} == {
@@ -167,7 +162,7 @@ def test_graph_json_and_graphml(make_vault: MakeVault, capsys: pytest.CaptureFix
         ("coding/cpt", "hcpcs", "Part", False),
     }
     target = tmp_path / "graph.graphml"
-    assert run(capsys, "graph", str(root), "--format", "graphml", "-o", str(target))[0] == 0
+    assert run_kb(capsys, "graph", str(root), "--format", "graphml", "-o", str(target))[0] == 0
     assert target.read_text().startswith("<?xml")
 
 
@@ -192,5 +187,5 @@ def test_heading_anchors_follow_the_sites_slugify(
     root = make_vault({"a.md": "# Café Crème\n", "b.md": "[[a#Café Crème]]\n[[a#cafe-creme]]\n[[a#café-crème]]\n"})
     (root.parent / "mkdocs.yml").write_text(f"site_name: t\ndocs_dir: notes\nmarkdown_extensions:\n  - {toc}\n")
     monkeypatch.chdir(root.parent)
-    _, out, _ = run(capsys, "check")
-    assert [line.split(": ")[0] for line in out.splitlines()] == broken_lines
+    _, out, _ = run_kb(capsys, "check")
+    assert [line.split(": ")[0] for line in out.splitlines() if "missing-anchor" in line] == broken_lines

@@ -31,7 +31,13 @@ def test_nodes_have_kinds_and_attributes(make_vault: MakeVault) -> None:
         "chart.png": "file",
         "missing": "missing",
     }
-    assert graph.nodes["a"] == {"kind": "note", "title": "Note A", "aliases": ["AA"], "tags": ["claims"]}
+    assert graph.nodes["a"] == {
+        "kind": "note",
+        "title": "Note A",
+        "aliases": ["AA"],
+        "tags": ["claims"],
+        "path": "a.md",
+    }
 
 
 def test_one_edge_per_link_with_position(make_vault: MakeVault) -> None:

@@ -15,8 +15,10 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def table_rows(first_column: str) -> dict[str, str]:
-    """{name: second column} of README table rows whose first cell is `name`."""
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\| `([^`]+)` \| `?([^|`]+?)`? \|", README, re.MULTILINE)}
+    """{name: second column} of the rows of README tables whose header's first cell is `first_column`."""
+    tables = re.findall(rf"^\| {first_column} \|.*\n((?:\|.*\n)+)", README, re.MULTILINE)
+    rows = "".join(tables)
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\| `([^`]+)` \| `?([^|`]+?)`? \|", rows, re.MULTILINE)}
 
 
 def test_every_diagnostic_code_is_documented_with_its_default() -> None:

@@ -78,7 +78,7 @@ def test_reserved_names_follow_the_options() -> None:
 
 def test_a_real_index_page_is_kept_and_not_reported() -> None:
     analysis = analysis_of(VAULT)
-    assert not analysis.diagnostics
+    assert not analysis.site.problems
     assert "coverage/index.md" not in generated_pages(analysis, Settings(), True, "kb")
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import networkx as nx
 
 from kb.abbreviations import Abbreviations, collect_abbreviations
+from kb.checks import check_notes
 from kb.diagnostics import Diagnostic, apply_levels
-from kb.graph import build_graph, embed_cycles
+from kb.graph import build_graph, deep_embeds, embed_cycles
 from kb.notes import Vault, load_vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
@@ -48,7 +49,9 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
         *(p for r in resolutions for p in r.problems),
         *embed_cycles(resolutions),
         *abbr_problems,
+        *deep_embeds(resolutions),
         *site.problems,
+        *check_notes(vault, graph, settings.stale_after_days),
     ]
     diagnostics = tuple(apply_levels(problems, settings.levels))
     return Analysis(vault, index, resolutions, graph, diagnostics, abbreviations, site)

@@ -16,6 +16,8 @@ from kb.notes import Note
 from kb.resolve import Resolution
 from kb.sections import section_end
 
+MAX_EMBED_DEPTH = 16  # nested embeds the site inlines on one page; deeper ones render as broken
+
 
 def build_graph(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> nx.MultiDiGraph:
     """Nodes: notes (id without `.md`), linked files and missing targets; one edge per link."""
@@ -24,6 +26,7 @@ def build_graph(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> nx.
         graph.add_node(
             note.id,
             kind="note",
+            path=note.path,
             title=note.title,
             aliases=list(note.aliases),
             tags=list(note.tags),
@@ -87,8 +90,8 @@ def _embed_region(res: Resolution) -> tuple[int, int]:
     return note.body_start, len(note.text)
 
 
-def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
-    """An error at every note embed that ends up embedding itself (A ![[B]], B ![[A]])."""
+def _embed_graph(resolutions: Iterable[Resolution]) -> tuple[list[_Embed], nx.DiGraph]:
+    """Every note embed, and an edge from each to the embeds inside the part it inlines."""
     embeds = [_Embed(r, *_embed_region(r)) for r in resolutions if r.link.embed and r.note is not None]
     by_note: dict[str, list[_Embed]] = {}
     for embed in embeds:
@@ -104,6 +107,12 @@ def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
         last = bisect.bisect_left(offsets.get(target, []), embed.end)
         for nested in inside[first:last]:
             graph.add_edge(number, position[id(nested)])
+    return embeds, graph
+
+
+def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
+    """An error at every note embed that ends up embedding itself (A ![[B]], B ![[A]])."""
+    embeds, graph = _embed_graph(resolutions)
     problems = []
     for component in nx.strongly_connected_components(graph):
         for number in component:
@@ -124,6 +133,40 @@ def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
                     link.raw,
                 )
             )
+    return problems
+
+
+def deep_embeds(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
+    """An error at every embed whose nested embeds go deeper than the site inlines (cycles aside)."""
+    embeds, graph = _embed_graph(resolutions)
+    graph.remove_nodes_from([n for n in graph if graph.has_edge(n, n)])
+    for component in list(nx.strongly_connected_components(graph)):
+        if len(component) > 1:
+            graph.remove_nodes_from(component)
+    depth: dict[int, int] = {}
+    deepest: dict[int, int] = {}  # the last embed on the longest chain from each
+    for number in reversed(list(nx.topological_sort(graph))):
+        below = max(graph.successors(number), key=depth.__getitem__, default=None)
+        depth[number] = 1 + (depth[below] if below is not None else 0)
+        deepest[number] = number if below is None else deepest[below]
+    problems = []
+    for number, levels in depth.items():
+        if levels <= MAX_EMBED_DEPTH:
+            continue
+        res = embeds[number].res
+        bottom = embeds[deepest[number]].res.note.name  # type: ignore[union-attr]
+        problems.append(
+            diag.make(
+                "embed-depth",
+                res.source.path,
+                res.link.line,
+                res.link.col,
+                f"embeds nest {levels} levels deep from here, down to '{bottom}'; "
+                f"the site inlines at most {MAX_EMBED_DEPTH}",
+                "link to some of these notes instead of embedding them",
+                res.link.raw,
+            )
+        )
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,24 @@ from frontmatter import YAMLHandler
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.sections import Heading, Slugify, find_block_ids, find_headings, toc_slugify
-from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan
+from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan, unclosed
 
 NoteCache = MutableMapping[str, tuple[tuple[int, int], "Note", list[Diagnostic]]]
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader; an impossible date (2026-13-01) stays text for the schema check to report."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+YAML_LOADER = _Loader
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -121,19 +136,24 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
+        # Count lines as the normalised text does: a lone CR ends a line too.
+        before = normalise_newlines(data[: error.start].decode("utf-8-sig", "replace"))
         problems.append(
             diag.make(
                 "encoding",
                 path,
-                data.count(b"\n", 0, error.start) + 1,
-                len(data[line_start : error.start].decode("utf-8", "replace")) + 1,
+                before.count("\n") + 1,
+                len(before) - before.rfind("\n"),
                 f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
                 "it was probably saved as Latin-1 or Windows-1252; re-save it as UTF-8",
             )
         )
         text = data.decode("utf-8-sig", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+    return normalise_newlines(text), problems
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[Diagnostic]]:
@@ -158,26 +178,31 @@ def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[D
         return {}, 0, []
     yaml_start, yaml_end, body_start = bounds
     first_line = text.count("\n", 0, yaml_start) + 1
+    source = text[yaml_start:yaml_end]
     try:
-        data = YAMLHandler().load(text[yaml_start:yaml_end], Loader=YAML_LOADER)
+        alias = _first_alias(source)
+        data = None if alias else YAMLHandler().load(source, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark and mark.index >= yaml_end - yaml_start - 1:
             mark = error.context_mark  # the problem is at the end: point at what was left open
         line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
-        problem = (error.problem or error.context or "invalid YAML").strip()
-        hint = (
-            "indent with spaces, not tabs"
-            if "\\t" in problem or "'\\t'" in problem
-            else "check the quotes, colons and indentation on this line"
-        )
+        problem = " ".join(part.strip() for part in (error.problem, error.context) if part) or "invalid YAML"
+        # libyaml's messages do not always say "tab": look at the character it stopped on.
+        tab = "tab" in problem or bool(error.problem_mark and source[error.problem_mark.index :][:1] == "\t")
+        hint = "indent with spaces, not tabs" if tab else "check the quotes, colons and indentation on this line"
         return {}, body_start, [diag.make("frontmatter", path, line, col, f"invalid YAML frontmatter: {problem}", hint)]
     except yaml.YAMLError as error:
         return {}, body_start, [diag.make("frontmatter", path, first_line, 1, f"invalid YAML frontmatter: {error}")]
+    if alias:
+        # An alias can multiply a few lines into gigabytes when MkDocs prints the value (a "billion laughs").
+        line, col = first_line + alias.start_mark.line, alias.start_mark.column + 1
+        message = f"invalid YAML frontmatter: alias '*{alias.anchor}' (notes do not use YAML anchors and aliases)"
+        return {}, body_start, [diag.make("frontmatter", path, line, col, message, "write the value out in full")]
     if data is None:
         return {}, body_start, []
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        kind = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
         return (
             {},
             body_start,
@@ -195,6 +220,13 @@ def parse_frontmatter(text: str, path: str) -> tuple[dict[str, Any], int, list[D
     return {str(key): value for key, value in data.items()}, body_start, []
 
 
+def _first_alias(source: str) -> yaml.AliasEvent | None:
+    """The first YAML alias (`*name`) in `source`, if any."""
+    if "*" not in source:
+        return None
+    return next((e for e in yaml.parse(source, Loader=YAML_LOADER) if isinstance(e, yaml.AliasEvent)), None)
+
+
 def parse_note(
     path: str, data: bytes, slugify: Slugify = toc_slugify, separator: str = "-"
 ) -> tuple[Note, list[Diagnostic]]:
@@ -208,17 +240,39 @@ def parse_note(
     if not isinstance(title, str | int | float) or isinstance(title, bool) or not str(title).strip():
         first_h1 = next((h.text for h in headings if h.level == 1 and h.text), None)
         title = first_h1 or Path(path).stem
+    links = tuple(scan(text, spans))
+    for line, col in unclosed(text, links, spans):
+        hint = "end the link with ']]' on the same line, or write \\[\\[ to show the brackets"
+        problems.append(diag.make("unclosed-link", path, line, col, "'[[' is not closed on this line", hint))
     note = Note(
         path=path,
         title=str(title).strip(),
         text=text,
         meta=meta,
         body_start=body_start,
-        links=tuple(scan(text, spans)),
+        links=links,
         headings=headings,
         block_ids=find_block_ids(text, spans),
     )
     return note, problems
+
+
+def name_clashes(paths: list[str]) -> list[Diagnostic]:
+    """Files whose paths are equal once case and Unicode normalisation are ignored."""
+    first: dict[str, str] = {}
+    problems = []
+    for path in paths:
+        nfc = unicodedata.normalize("NFC", path)
+        other = first.setdefault(nfc.casefold(), path)
+        if other == path:
+            continue
+        if nfc == unicodedata.normalize("NFC", other):
+            how, where = "Unicode normalisation (one is NFC, the other NFD)", "macOS"
+        else:
+            how, where = "letter case", "macOS and Windows"
+        message = f"'{path}' and '{other}' differ only in {how}; {where} cannot keep both files"
+        problems.append(diag.make("name-clash", path, 1, 1, message, "rename or merge one of them"))
+    return problems
 
 
 def walk(root: Path) -> tuple[list[str], list[Diagnostic]]:
@@ -267,6 +321,7 @@ def load_vault(
     With a `cache`, a note whose file has the same modification time and size is not re-parsed.
     """
     paths, problems = walk(root)
+    problems += name_clashes(paths)
     notes = []
     files = []
     for path in paths:

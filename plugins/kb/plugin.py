@@ -17,14 +17,17 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from kb import graphview
 from kb.analysis import Analysis, analyze_vault, without_cycle_collection
 from kb.cache import load_cached
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
+from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
 from kb.render import Page as RenderPage
 from kb.render import backlinks_markdown, render_markdown
+from kb.sanitize import sanitize
 from kb.searchkeys import add_search_keys
 from kb.sections import toc_slugify
 from kb.settings import Settings, SettingsError
@@ -45,6 +48,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.settings = Settings()
         self.analysis: Analysis | None = None
         self.notes_by_url: dict[str, Note] = {}
+        self.graph_site: graphview.GraphSite | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -93,6 +97,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         ).items():
             files.append(File.generated(config, path, content=markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "site.css")))
+        self.graph_site = self._add_graph_page(files, config) if "graph" in analysis.site.top else None
         return Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -124,6 +129,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             return markdown
         note = analysis.index.by_path.get(page.file.src_uri)
         if note is not None:
+            if not note.meta:
+                page.meta = {}  # frontmatter kb rejected (e.g. a YAML alias bomb) must not reach the theme
             self.notes_by_url[page.url] = note
             context = RenderPage(page.file.src_uri, analysis.index, self.settings)
             markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note))
@@ -131,14 +138,38 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 markdown += backlinks_markdown(analysis, note, context)
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
 
+    def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        note = self.analysis.index.by_path.get(page.file.src_uri) if self.analysis else None
+        if self.analysis is None or note is None:
+            return content
+        content = sanitize(content)  # what the note's author wrote; kb's own SVG comes after
+        if self.graph_site:
+            content += local_graph_html(self.analysis.graph, note.id, self.graph_site, page.file.url)
+        return content
+
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
         index_file = Path(config.site_dir) / "search" / "search_index.json"
         if self.notes_by_url and index_file.is_file():
             index = add_search_keys(json.loads(index_file.read_text(encoding="utf-8")), self.notes_by_url)
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.analysis = None  # nothing from this build leaks into the next one
+        self.analysis = self.graph_site = None  # nothing from this build leaks into the next one
         self.notes_by_url = {}
+
+    def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
+        """Register the graph page, its scripts and graph.json."""
+        if self.analysis is None:
+            return None
+        page = File.generated(config, graphview.GRAPH_PAGE, content="")
+        page.content_string = graphview.graph_page_markdown(page.url)
+        urls = {file.src_uri: file.url for file in files.documentation_pages()}
+        files.append(page)
+        data = graphview.graph_json(self.analysis.graph, urls)
+        files.append(File.generated(config, graphview.GRAPH_JSON, content=data))
+        for asset in graphview.GRAPH_ASSETS:
+            path = str(graphview.ASSET_DIR / asset)
+            files.append(File.generated(config, f"{graphview.SITE_ASSET_DIR}/{asset}", abs_src_path=path))
+        return graphview.GraphSite(urls, graphview.tag_colours(self.analysis.graph), page.url)
 
 
 def escape_meta(page: Page) -> None:

@@ -6,24 +6,25 @@ index; MkDocs then maps the `.md` links to URLs and checks them as usual.
 
 from __future__ import annotations
 
+import bisect
 import html
 import posixpath
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from kb.analysis import Analysis
-from kb.graph import backlinks
+from kb.graph import MAX_EMBED_DEPTH, backlinks
 from kb.notes import Note
 from kb.resolve import Index, Resolution, resolve_link
 from kb.sections import BLOCK_ID_RE, plain_text, section_end
 from kb.settings import Settings
 from kb.wikilinks import Link, Spans, excluded_spans, scan
 
-MAX_EMBED_DEPTH = 16
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 SIZE_RE = re.compile(r"^(\d{1,5})(?:x(\d{1,5}))?$")
+BRACKET_RE = re.compile(r"[\[\]]")
 _CHARACTER_REFERENCES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
 
 
@@ -43,6 +44,7 @@ class Page:
     path: str
     index: Index
     settings: Settings
+    embedded: set[str] = field(default_factory=set)  # parts already inlined on this page
 
     def url(self, path: str, fragment: str = "") -> str:
         if path == self.path and fragment:
@@ -68,7 +70,8 @@ def link_text(res: Resolution, page: Page) -> str:
 
 
 def broken_span(text: str, why: str) -> str:
-    return f'<span class="kb-broken" title="{html_attr(why)}">{html.escape(text).replace("|", "&#124;")}</span>'
+    # Character references keep Markdown from reading `[x](y)` inside the title as a link (and breaking it).
+    return f'<span class="kb-broken" title="{md_text(why)}">{md_text(text)}</span>'
 
 
 def _embedded_part(res: Resolution) -> str:
@@ -115,11 +118,16 @@ def _render_embed(res: Resolution, page: Page, stack: tuple[str, ...], block: bo
     if not block:
         return title
     key = f"{note.path}#{res.link.anchor or ''}"
-    if key in stack or len(stack) >= MAX_EMBED_DEPTH:
-        why = "embed cycle: this part is already being embedded here" if key in stack else "embeds nested too deep"
-        return broken_span(res.link.raw, why)
+    if key in stack:
+        return broken_span(res.link.raw, "embed cycle: this part is already being embedded here")
+    if key in page.embedded:
+        return title  # inlined once per page: repeats would multiply the page (A embeds B twice, B embeds C twice...)
+    if len(stack) > MAX_EMBED_DEPTH:
+        return broken_span(res.link.raw, "embeds nested too deep")
+    page.embedded.add(key)
     inner = render_markdown(_embedded_part(res), note, page, (*stack, key))
-    return f'<div class="kb-embed" markdown="1">\n<p class="kb-embed-title">{title}</p>\n\n{inner}\n\n</div>'
+    heading = f'<p class="kb-embed-title" markdown="span">{title}</p>'
+    return f'<div class="kb-embed" markdown="1">\n{heading}\n\n{inner}\n\n</div>'
 
 
 def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ...]) -> str:
@@ -135,17 +143,43 @@ def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ..
     return f"[{md_text(link_text(res, page))}]({page.url(res.note.path, res.fragment)})"
 
 
+def unmatched_brackets(markdown: str, spans: Spans, links: Spans) -> list[int]:
+    """Offsets of prose `[` that no later `]` closes, outside `links` and lines indented like code.
+
+    Such a `[` never opens a Markdown link, but Python-Markdown scans to the end of the paragraph
+    for each one (Python-Markdown#798): a line of 10,000 `[[` took minutes. As `&#91;` it shows the same.
+    """
+    newlines = [m.start() for m in re.finditer("\n", markdown)]
+    opened: list[int] = []
+    for match in BRACKET_RE.finditer(markdown):
+        if match.start() in spans or match.start() in links:
+            continue
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+    kept = []
+    for at in opened:
+        line = bisect.bisect_left(newlines, at)
+        if not markdown.startswith(("    ", "\t"), newlines[line - 1] + 1 if line else 0):
+            kept.append(at)
+    return kept
+
+
 def render_markdown(markdown: str, note: Note, page: Page, stack: tuple[str, ...] = ()) -> str:
     """Rewrite every wikilink in `markdown` (a part of `note`) and anchor its block ids."""
     spans = excluded_spans(markdown)
     edits: list[tuple[int, int, str]] = []
-    for link in scan(markdown, spans):
+    links = list(scan(markdown, spans))
+    for link in links:
         res = resolve_link(page.index, note, link)
         edits.append((link.start, link.end, render_link(res, markdown, page, stack or (f"{note.path}#",))))
     for match in BLOCK_ID_RE.finditer(markdown):
         position = match.start(1) - 1
         if position not in spans:
             edits.append((position, match.end(1), f'<a id="^{html_attr(match.group(1))}" class="kb-block"></a>'))
+    linked = Spans([(link.start, link.end) for link in links])
+    edits += [(at, at + 1, "&#91;") for at in unmatched_brackets(markdown, spans, linked)]
     edits.sort()
     out, pos = [], 0
     for start, end, replacement in edits:

@@ -101,11 +101,10 @@ class Index:
 
     def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
         """(notes, files, error) matching the target text; error explains an impossible path."""
-        if target.startswith(("./", "../")):
-            joined = posixpath.normpath(posixpath.join(source.folder, target))
-            if joined == ".." or joined.startswith("../"):
-                return [], [], "link points outside the notes folder"
-            target = "/" + joined
+        rooted = root_target(target, source)
+        if rooted is None:
+            return [], [], "link points outside the notes folder"
+        target = rooted
         found = self._candidates.get(target)
         if found is None:  # the same targets are linked from many notes: look each up once
             found = self._candidates[target] = self._match(target)
@@ -131,19 +130,28 @@ def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, 
     return [index for _, score, index in found if score >= found[0][1] - margin]
 
 
+def root_target(target: str, source: Note) -> str | None:
+    """A `./x` or `../x` target as a path from the notes root (`/folder/x`); None if it climbs out."""
+    if not target.startswith(("./", "../")):
+        return target
+    joined = posixpath.normpath(posixpath.join(source.folder, target))
+    return None if joined == ".." or joined.startswith("../") else "/" + joined
+
+
 def _path_matches(path: str, key: str, absolute: bool) -> bool:
     return path == key or (not absolute and path.endswith("/" + key))
 
 
 def _choose(notes: list[Note], target: str, source: Note) -> Note:
-    """Obsidian's preference: exact case, then the linking note's folder, then the shortest path."""
+    """Obsidian's preference: exact case (and normalisation), then the linking note's folder, then the shortest path."""
     if len(notes) == 1:
         return notes[0]
-    wanted = unicodedata.normalize("NFC", strip_markdown_suffix(target.strip("/")))
+    written = strip_markdown_suffix(target.strip("/"))
+    wanted = unicodedata.normalize("NFC", written)
 
-    def rank(note: Note) -> tuple[bool, bool, int, str]:
+    def rank(note: Note) -> tuple[bool, bool, bool, int, str]:
         exact = unicodedata.normalize("NFC", note.id).endswith(wanted)
-        return (not exact, note.folder != source.folder, note.id.count("/"), note.id)
+        return (not exact, not note.id.endswith(written), note.folder != source.folder, note.id.count("/"), note.id)
 
     return min(notes, key=rank)
 
@@ -238,8 +246,9 @@ def resolve_link(index: Index, source: Note, link: Link) -> Resolution:
             return Resolution(source, link, file=min(files, key=lambda f: (f.count("/"), f)))
         if not notes:
             return _missing(index, source, link, why)
-        note = _choose(notes, link.target, source)
-        problems = _name_problems(index, source, link, notes, note)
+        written = root_target(link.target, source) or link.target
+        note = _choose(notes, written, source)
+        problems = _name_problems(index, source, link, notes, note, written)
     heading, block = None, None
     if link.anchor:
         heading, block, anchor_problems = _anchor_problems(index, source, link, note)
@@ -247,7 +256,9 @@ def resolve_link(index: Index, source: Note, link: Link) -> Resolution:
     return Resolution(source, link, note=note, heading=heading, block=block, problems=tuple(problems))
 
 
-def _name_problems(index: Index, source: Note, link: Link, notes: list[Note], chosen: Note) -> list[Diagnostic]:
+def _name_problems(
+    index: Index, source: Note, link: Link, notes: list[Note], chosen: Note, target: str
+) -> list[Diagnostic]:
     at = (source.path, link.line, link.col)
     problems = []
     if len(notes) > 1:
@@ -261,7 +272,7 @@ def _name_problems(index: Index, source: Note, link: Link, notes: list[Note], ch
                 link.raw,
             )
         )
-    written = unicodedata.normalize("NFC", strip_markdown_suffix(link.target.strip("/")))
+    written = unicodedata.normalize("NFC", strip_markdown_suffix(target.strip("/")))
     if not unicodedata.normalize("NFC", chosen.id).endswith(written):
         exact = chosen.id[len(chosen.id) - len(written) :] if len(written) <= len(chosen.id) else chosen.name
         problems.append(

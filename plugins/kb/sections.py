@@ -14,18 +14,20 @@ from kb.wikilinks import Spans
 
 Slugify = Callable[[str, str], str]
 
-ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
-SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# Every pattern here is linear: no nested or adjacent quantifiers that can trade characters
+# (a lazy `.*?` before `[ \t]+#+` took minutes on a heading of many spaces), and link text and
+# URLs stop at the next bracket, so a line of thousands of `[` or `<` is one pass.
+ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$", re.MULTILINE)
 BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 # The same lines found faster, for whole notes: each pattern starts with a literal character.
-ATX_LINE_RE = re.compile(r"\n {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+ATX_LINE_RE = re.compile(r"\n {0,3}(#{1,6})(?:[ \t](.*))?$", re.MULTILINE)
 SETEXT_LINE_RE = re.compile(r"\n {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
 BLOCK_ID_FAST_RE = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)  # preceded by a blank or line start
 MARKUP_CHARS_RE = re.compile(r"[\[<*_`~]")  # a character that INLINE_MARKUP_RE could start at
 INLINE_MARKUP_RE = re.compile(
     r"!?\[\[([^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|([^\[\]\n]*))?\]\]"  # wikilink -> label or name
-    r"|!?\[([^\]\n]*)\]\([^)\n]*\)"  # Markdown link or image -> its text
-    r"|<[^>\n]+>"  # HTML tag -> nothing
+    r"|!?\[([^\[\]\n]*)\]\((?:[^()\[\]\n]|\([^()\[\]\n]*\))*+\)"  # Markdown link or image -> its text
+    r"|<[^<>\n]+>"  # HTML tag -> nothing
     r"|[*_`~]+"  # emphasis and code markers -> nothing
 )
 
@@ -56,6 +58,13 @@ def plain_text(markdown: str) -> str:
     return INLINE_MARKUP_RE.sub(replace, markdown).strip()
 
 
+def atx_text(rest: str) -> str:
+    """An ATX heading's text: the line after `#`s, without a closing run of `#`s (`## A ##`)."""
+    rest = rest.strip(" \t")
+    unclosed = rest.rstrip("#")
+    return unclosed.rstrip(" \t") if not unclosed or unclosed.endswith((" ", "\t")) else rest
+
+
 def find_headings(
     text: str,
     spans: Spans,
@@ -69,7 +78,7 @@ def find_headings(
     lined = "\n" + text
     for match in ATX_LINE_RE.finditer(lined):
         if match.start() not in spans:
-            found.append((match.start(), len(match.group(1)), match.group(2) or ""))
+            found.append((match.start(), len(match.group(1)), atx_text(match.group(2) or "")))
     consumed = -1  # a line that was the text of a setext heading cannot also underline one
     for match in SETEXT_LINE_RE.finditer(lined):
         offset = match.start()  # the underline's line start in `text`

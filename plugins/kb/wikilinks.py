@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 # Patterns start with a literal character where they can: the regex engine then skips ahead
 # to it instead of trying a match at every offset (10-40x faster on whole notes).
 LINK_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")  # an embed is a link preceded by `!`
+OPENER_RE = re.compile(r"\[\[")
 FENCE_OPEN_RE = re.compile(r"^[ \t]*(?:>[ \t]*)*(`{3,}|~{3,})(.*)$")
 FRONTMATTER_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 INLINE_TOKEN_RE = re.compile(r"``*|%%|<!--|\\.", re.DOTALL)
@@ -109,7 +110,7 @@ def _inline_spans(text: str, start: int, end: int, spans: list[tuple[int, int]])
         kind, at = token.group(), token.start()
         if kind.startswith("`"):
             length = len(kind)
-            positions = runs[length]
+            positions = runs.get(length, [])
             index = cursor.get(length, 0)
             while index < len(positions) and positions[index] <= at:
                 index += 1
@@ -171,6 +172,13 @@ def parse_inner(inner: str) -> tuple[str, str | None, str | None]:
     )
 
 
+def _line_col(newlines: list[int], offset: int) -> tuple[int, int]:
+    """1-based (line, column) of `offset`, given the offsets of every newline."""
+    line_index = bisect.bisect_left(newlines, offset)
+    line_start = newlines[line_index - 1] + 1 if line_index else 0
+    return line_index + 1, offset - line_start + 1
+
+
 def scan(text: str, spans: Spans | None = None) -> Iterator[Link]:
     """Yield every wikilink in `text` (a whole file, frontmatter included), in order."""
     if spans is None:
@@ -194,3 +202,18 @@ def scan(text: str, spans: Spans | None = None) -> Iterator[Link]:
             label=label,
             embed=embed,
         )
+
+
+def unclosed(text: str, links: Sequence[Link], spans: Spans) -> Iterator[tuple[int, int]]:
+    """(line, col) of the first `[[` on each line that opens no link (Obsidian shows it as text)."""
+    inside = Spans([(link.start, link.end) for link in links])
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    last_line = 0
+    for match in OPENER_RE.finditer(text):
+        at = match.start()
+        if at in spans or at in inside or at + 1 in inside:
+            continue
+        line, col = _line_col(newlines, at)
+        if line != last_line:
+            last_line = line
+            yield line, col

@@ -1,0 +1,100 @@
+"""Content checks of every note: frontmatter schema, code format, PHI, review date, sources, orphans."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+import networkx as nx
+
+from kb import diagnostics as diag
+from kb.codes import check_codes
+from kb.diagnostics import Diagnostic
+from kb.graph import orphans
+from kb.notes import Note, Vault
+from kb.phi import check_phi
+from kb.positions import FrontmatterPositions
+from kb.schema import check_frontmatter, example
+
+# Why a review date matters, said in every stale-note hint.
+WHY_REVIEW = "coding rules change every year (ICD-10-CM each October 1, HCPCS quarterly)"
+
+
+def review_age(note: Note, today: datetime.date) -> int | None:
+    """Days since the note's `last_reviewed`, or None if it has no valid date."""
+    reviewed = note.last_reviewed
+    return None if reviewed is None else (today - reviewed).days
+
+
+def check_review_date(
+    note: Note, positions: FrontmatterPositions, stale_after_days: int, today: datetime.date
+) -> list[Diagnostic]:
+    """A `stale-note` warning when `last_reviewed` is missing, older than the limit or in the future."""
+    if "last_reviewed" in note.meta and note.last_reviewed is None:
+        return []  # not a date at all: the frontmatter schema reports it
+    age = review_age(note, today)
+    if age is None:
+        message = "the note has never been reviewed (no last_reviewed date)"
+        hint = "check it against its sources, then add 'last_reviewed: YYYY-MM-DD' with today's date"
+    elif age < 0:
+        message = f"last_reviewed {note.last_reviewed} is in the future"
+        hint = "write the date the note was last checked against its sources (YYYY-MM-DD)"
+    elif age > stale_after_days:
+        message = f"last reviewed {note.last_reviewed}, {age} days ago (the limit is {stale_after_days} days)"
+        hint = f"{WHY_REVIEW}: check the note against its sources, then set last_reviewed: {today.isoformat()}"
+    else:
+        return []
+    return [diag.make("stale-note", note.path, *positions.key(("last_reviewed",)), message, hint)]
+
+
+def check_sources(note: Note, positions: FrontmatterPositions) -> list[Diagnostic]:
+    """A `source-missing` warning when the note cites no source."""
+    if note.sources or ("sources" in note.meta and not isinstance(note.meta["sources"], list | type(None))):
+        return []  # cited, or written with the wrong type: the frontmatter schema reports that
+    line, col = positions.key(("sources",))
+    return [
+        diag.make(
+            "source-missing",
+            note.path,
+            line,
+            col,
+            "the note cites no sources",
+            f"list the public sources of its facts, e.g. {example('sources')}",
+        )
+    ]
+
+
+def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnostic]:
+    """An `orphan-note` at the top of each note that no other note links to or from."""
+    lonely = set(orphans(graph))
+    return [
+        diag.make(
+            "orphan-note",
+            note.path,
+            1,
+            1,
+            "no note links here and this note links to no other",
+            f"link it from a related note, e.g. add [[{note.name}]] to that note's ## Related list",
+        )
+        for note in notes
+        if note.id in lonely
+    ]
+
+
+def check_notes(
+    vault: Vault, graph: nx.MultiDiGraph, stale_after_days: int, today: datetime.date | None = None
+) -> list[Diagnostic]:
+    """Every content check of every note; notes whose frontmatter cannot be read get only the PHI check."""
+    today = today or datetime.date.today()
+    unreadable = {d.path for d in vault.diagnostics if d.code == "frontmatter"}
+    found = check_orphans(graph, vault.notes)
+    for note in vault.notes:
+        found += check_phi(note)
+        if note.path in unreadable:
+            continue
+        positions = FrontmatterPositions(note.text)
+        found += check_frontmatter(note, positions)
+        found += check_codes(note, positions)
+        found += check_review_date(note, positions, stale_after_days, today)
+        found += check_sources(note, positions)
+    return found

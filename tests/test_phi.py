@@ -1,0 +1,76 @@
+"""`phi`: patient data is found, billing prose is not."""
+
+from __future__ import annotations
+
+import pytest
+from kb.diagnostics import format_text
+from kb.notes import load_vault, parse_note
+from kb.phi import check_phi, find_phi
+
+from tests.conftest import NOTES
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("SSN 123-45-6789 on file", "a Social Security number (SSN)"),
+        ("(123-45-6789)", "a Social Security number (SSN)"),
+        ("Social Security number: 123456789", "a Social Security number (SSN)"),
+        ("ssn is 123 45 6789", "a Social Security number (SSN)"),
+        ("MBI 1EG4-TE5-MK73 on the card", "a Medicare Beneficiary Identifier (MBI)"),
+        ("MBI 1EG4TE5MK73", "a Medicare Beneficiary Identifier (MBI)"),
+        ("mbi 1eg4te5mk73", "a Medicare Beneficiary Identifier (MBI)"),
+        ("John Smith, DOB 03/14/1962", "a person's name with a date of birth"),
+        ("Jane Q. Public (DOB: 1962-03-14)", "a person's name with a date of birth"),
+        ("Doe, Jane, date of birth March 14, 1962", "a person's name with a date of birth"),
+        ("Mary O'Neil born 14 March 1962", "a person's name with a date of birth"),
+        ("Ann McDonald-Lopez DOB 1/2/1950", "a person's name with a date of birth"),
+        ("Patient: Jane Doe, seen 3/14/62", "a person's name with a date of birth"),
+        ("MRN: 00123456", "a medical record number (MRN)"),
+        ("medical record number 4451234", "a medical record number (MRN)"),
+        ("MR# A-1234567", "a medical record number (MRN)"),
+    ],
+)
+def test_patient_data_is_found(text: str, what: str) -> None:
+    assert [found[1] for found in find_phi(text)] == [what]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call 1-800-633-4227 (1-800-MEDICARE) or fax 410-786-3000.",
+        "NDC 0002-8215-01 is reported as 00002821501 in the 11-digit 5-4-2 format.",
+        "Effective 10/01/2025, ICD-10-CM codes S52.501A and T38.3X5A apply; see CR 12345 from 01/01/2026.",
+        "The MBI is 11 characters: positions 1, 4, 7, 10 and 11 are digits, e.g. the format XXXX-XXX-XXXX.",
+        "Enter the patient's date of birth (item 3) as MM/DD/YYYY; a wrong date of birth returns AAA error 71.",
+        "The medical record must support the level billed; MRN is not reported on the claim.",
+        "Claim control number 22123456789012 and ICN 1234567890123 identify the claim, not the patient.",
+        "Medicare Part B, Form CMS-1500 (02/12), OMB 0938-1197, section 1862(a)(1)(A) of the Act.",
+        "Dr. Smith billed 99213-25 on 03/14/2026 for the E/M visit.",
+        "Born in 1965, the Medicare program pays under Part A and Part B.",
+        "the SSN-based HICN was replaced; SSN removal under MACRA section 501",
+        "Placeholder: Patient A, DOB MM/DD/YYYY, SSN XXX-XX-XXXX, MRN XXXXXXX.",
+        "A never-issued SSN such as 000-12-3456 or 987-65-4321 is not real.",
+    ],
+)
+def test_billing_prose_is_not_patient_data(text: str) -> None:
+    assert find_phi(text) == []
+
+
+def test_the_message_points_at_the_data_and_says_what_to_do() -> None:
+    note, _ = parse_note("claims/example.md", b"---\ntitle: Example\n---\nThe claim for\nJohn Smith, DOB 03/14/1962.\n")
+    assert [format_text(d) for d in check_phi(note)] == [
+        "claims/example.md:5:1: error[phi]: possible patient data: a person's name with a date of birth; notes are "
+        "public reference material: delete it; to show the format, write Patient A, DOB MM/DD/YYYY"
+    ]
+
+
+def test_frontmatter_is_checked_too() -> None:
+    note, _ = parse_note("a.md", b"---\ntitle: A\ndescription: member 1EG4-TE5-MK73\n---\n")
+    assert [(d.line, d.col, d.code) for d in check_phi(note)] == [(3, 21, "phi")]
+
+
+def test_no_real_note_has_a_phi_finding() -> None:
+    notes = load_vault(NOTES).notes
+    assert notes
+    assert [format_text(d) for note in notes for d in check_phi(note)] == []
