@@ -9,8 +9,7 @@ import sys
 
 import pytest
 from kb import suggest
-from kb.resolve import closest
-from kb.suggest import Suggester
+from kb.suggest import Suggester, closest
 from rapidfuzz import fuzz
 
 NAMES = [

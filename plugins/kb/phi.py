@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.notes import Note
-from kb.positions import Lines
+from kb.wikilinks import Lines
 
 _S = r"[ \t]"
 _NAME = r"(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"  # Smith, O'Neil, McDonald, Lopez-Diaz

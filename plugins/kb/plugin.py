@@ -77,7 +77,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
             self.analysis = analysis = analyze_vault(vault, self.settings)
         self.notes_by_url = {}
-        shown = os.path.relpath(docs_dir, Path(config.config_file_path or ".").parent).replace(os.sep, "/")
+        shown = os.path.relpath(docs_dir, project).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
         for diagnostic in analysis.diagnostics:
             log.log(LOG_LEVEL[diagnostic.severity], format_text(diagnostic, prefix))
@@ -139,12 +139,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
 
     def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        note = self.analysis.index.by_path.get(page.file.src_uri) if self.analysis else None
-        if self.analysis is None or note is None:
+        analysis = self.analysis
+        note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
+        if analysis is None or note is None:
             return content
         content = sanitize(content)  # what the note's author wrote; kb's own SVG comes after
         if self.graph_site:
-            content += local_graph_html(self.analysis.graph, note.id, self.graph_site, page.file.url)
+            content += local_graph_html(analysis.graph, note.id, self.graph_site, page.file.url)
         return content
 
     @event_priority(-100)  # after the search plugin has written its index

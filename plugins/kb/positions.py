@@ -1,9 +1,7 @@
-"""Line and column of text offsets and of frontmatter keys and values, for precise messages."""
+"""Line and column of frontmatter keys and values, for precise messages."""
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Sequence
 from functools import cached_property
 
@@ -13,18 +11,6 @@ from kb.notes import YAML_LOADER
 from kb.wikilinks import frontmatter_bounds
 
 KeyPath = Sequence[str | int]  # keys and list indexes from the top of the frontmatter, e.g. ("codes", 2)
-
-
-class Lines:
-    """1-based (line, col) of character offsets in a text."""
-
-    def __init__(self, text: str) -> None:
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def at(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_left(self.newlines, offset)
-        line_start = self.newlines[index - 1] + 1 if index else 0
-        return index + 1, offset - line_start + 1
 
 
 class FrontmatterPositions:

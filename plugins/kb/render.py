@@ -6,7 +6,6 @@ index; MkDocs then maps the `.md` links to URLs and checks them as usual.
 
 from __future__ import annotations
 
-import bisect
 import html
 import posixpath
 import re
@@ -20,7 +19,7 @@ from kb.notes import Note
 from kb.resolve import Index, Resolution, resolve_link
 from kb.sections import BLOCK_ID_RE, plain_text, section_end
 from kb.settings import Settings
-from kb.wikilinks import Link, Spans, excluded_spans, scan
+from kb.wikilinks import Lines, Link, Spans, excluded_spans, scan
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 SIZE_RE = re.compile(r"^(\d{1,5})(?:x(\d{1,5}))?$")
@@ -149,7 +148,6 @@ def unmatched_brackets(markdown: str, spans: Spans, links: Spans) -> list[int]:
     Such a `[` never opens a Markdown link, but Python-Markdown scans to the end of the paragraph
     for each one (Python-Markdown#798): a line of 10,000 `[[` took minutes. As `&#91;` it shows the same.
     """
-    newlines = [m.start() for m in re.finditer("\n", markdown)]
     opened: list[int] = []
     for match in BRACKET_RE.finditer(markdown):
         if match.start() in spans or match.start() in links:
@@ -158,12 +156,8 @@ def unmatched_brackets(markdown: str, spans: Spans, links: Spans) -> list[int]:
             opened.append(match.start())
         elif opened:
             opened.pop()
-    kept = []
-    for at in opened:
-        line = bisect.bisect_left(newlines, at)
-        if not markdown.startswith(("    ", "\t"), newlines[line - 1] + 1 if line else 0):
-            kept.append(at)
-    return kept
+    lines = Lines(markdown)
+    return [at for at in opened if not markdown.startswith(("    ", "\t"), at - lines.at(at)[1] + 1)]
 
 
 def render_markdown(markdown: str, note: Note, page: Page, stack: tuple[str, ...] = ()) -> str:

@@ -8,13 +8,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Heading, Slugify, cached_slug, toc_slugify
-from kb.suggest import Suggester
+from kb.suggest import Suggester, closest
 from kb.wikilinks import Link
 
 
@@ -122,12 +120,6 @@ class Index:
             return notes, [], None
         files = [f for f in self.files_by_name.get(key.rsplit("/", 1)[-1], ()) if _path_matches(fold(f), key, absolute)]
         return [], files, None
-
-
-def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[int]:
-    """Indexes of the choices nearest to `query`: those scoring within `margin` of the best."""
-    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
-    return [index for _, score, index in found if score >= found[0][1] - margin]
 
 
 def root_target(target: str, source: Note) -> str | None:

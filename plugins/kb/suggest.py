@@ -21,6 +21,12 @@ SHORTLIST = 100  # names scored per query
 POSTINGS_READ = 4000  # index entries read per query, rarest trigrams first
 
 
+def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[int]:
+    """Indexes of the choices nearest to `query` by WRatio: at least `cutoff`, within `margin` of the best."""
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
+    return [index for _, score, index in found if score >= found[0][1] - margin]
+
+
 def trigrams(text: str) -> set[str]:
     """The three-character pieces of `text`, padded so that word starts and ends count."""
     padded = f" {text} "
@@ -61,13 +67,10 @@ class Suggester(Generic[Owner]):
         memo_key = (query, limit, cutoff, margin)
         if memo_key not in self.memo:
             numbers = self.shortlist(query)
-            scored = process.extract(
-                query, [self.keys[n] for n in numbers], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=cutoff
-            )
             found: list[Owner] = []
-            for _, score, position in scored:
+            for position in closest(query, [self.keys[n] for n in numbers], limit * 4, cutoff, margin):
                 owner = self.owners[numbers[position]]
-                if score >= scored[0][1] - margin and owner not in found:
+                if owner not in found:
                     found.append(owner)
             self.memo[memo_key] = found[:limit]
         return self.memo[memo_key]

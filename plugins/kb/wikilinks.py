@@ -172,11 +172,16 @@ def parse_inner(inner: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def _line_col(newlines: list[int], offset: int) -> tuple[int, int]:
-    """1-based (line, column) of `offset`, given the offsets of every newline."""
-    line_index = bisect.bisect_left(newlines, offset)
-    line_start = newlines[line_index - 1] + 1 if line_index else 0
-    return line_index + 1, offset - line_start + 1
+class Lines:
+    """1-based (line, col) of character offsets in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[index - 1] + 1 if index else 0
+        return index + 1, offset - line_start + 1
 
 
 def scan(text: str, spans: Spans | None = None) -> Iterator[Link]:
@@ -207,13 +212,13 @@ def scan(text: str, spans: Spans | None = None) -> Iterator[Link]:
 def unclosed(text: str, links: Sequence[Link], spans: Spans) -> Iterator[tuple[int, int]]:
     """(line, col) of the first `[[` on each line that opens no link (Obsidian shows it as text)."""
     inside = Spans([(link.start, link.end) for link in links])
-    newlines = [m.start() for m in re.finditer("\n", text)]
+    lines = Lines(text)
     last_line = 0
     for match in OPENER_RE.finditer(text):
         at = match.start()
         if at in spans or at in inside or at + 1 in inside:
             continue
-        line, col = _line_col(newlines, at)
+        line, col = lines.at(at)
         if line != last_line:
             last_line = line
             yield line, col
