@@ -32,16 +32,10 @@ def make_vault(tmp_path: Path) -> MakeVault:
     """Write {relative path: text or bytes} under tmp_path/notes and return that folder."""
 
     def make(files: dict[str, str | bytes]) -> Path:
-        root = tmp_path / "notes"
-        root.mkdir(exist_ok=True)
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        return root
+        from tests.site_helpers import write_vault
+
+        (tmp_path / "notes").mkdir(exist_ok=True)
+        return write_vault(tmp_path / "notes", files)
 
     return make
 

@@ -15,6 +15,8 @@ from kb.cli import main
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from tests.site_helpers import write_vault as write_files
+
 KB_LOGGER = "mkdocs.plugins.kb"
 # Checks of note content (schema, staleness, orphans, PHI) belong to their own tests; off here, so each
 # case expects only what its broken input causes, on this branch and after others merge.
@@ -36,14 +38,9 @@ LOG_SEVERITY = {logging.WARNING: "error", logging.INFO: "warning"}
 
 def write_vault(root: Path, files: Mapping[str, str | bytes], mkdocs_yml: str = MINIMAL_MKDOCS_YML) -> Path:
     """Write `files` under root/notes (str as UTF-8, bytes as they are) and a mkdocs.yml; return notes/."""
-    notes = root / "notes"
-    notes.mkdir(parents=True)
-    for name, content in files.items():
-        path = notes / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    (root / "notes").mkdir(parents=True)  # a vault with no files is a case too
     (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
-    return notes
+    return write_files(root / "notes", files)
 
 
 @dataclass(frozen=True)

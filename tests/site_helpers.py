@@ -7,7 +7,7 @@ import functools
 import http.server
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kb.analysis import Analysis, analyze_vault
@@ -40,12 +40,12 @@ def analysis_of(notes: list[Note], settings: Settings | None = None) -> Analysis
     return analyze_vault(Vault(Path("notes"), tuple(notes), (), ()), settings or Settings())
 
 
-def write_vault(root: Path, files: dict[str, str]) -> Path:
-    """Write {relative path: text} under `root` and return it."""
-    for rel, text in files.items():
+def write_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write {relative path: text (as UTF-8) or bytes} under `root` and return it."""
+    for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return root
 
 
