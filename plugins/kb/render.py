@@ -190,22 +190,27 @@ def _plain_keeping_spaces(markdown: str) -> str:
 
 
 def link_context(source: Note, link: Link, page: Page, width: int = 180) -> str:
-    """The line around `link` as plain text, its links shown as on the page, about `width` long."""
+    """The line around `link` as plain text, its links shown as on the page, about `width` long.
+
+    '' when the line holds nothing but the link (a Related list item): it would only repeat the title.
+    """
     text = source.text
     start = text.rfind("\n", 0, link.start) + 1
     end = text.find("\n", link.end)
     line = text[start : len(text) if end < 0 else end]
-    pieces, pos, focus = [], 0, (0, 0)
+    pieces, pos, focus, focus_text = [], 0, (0, 0), ""
     for found in scan(line, Spans([])):
         pieces.append(_plain_keeping_spaces(line[pos : found.start]))
         shown = link_text(resolve_link(page.index, source, found), page)
         if found.start == link.start - start:
-            focus = (len("".join(pieces)), len(shown))
+            focus, focus_text = (len("".join(pieces)), len(shown)), shown
         pieces.append(shown)
         pos = found.end
     pieces.append(_plain_keeping_spaces(line[pos:]))
     sentence = " ".join("".join(pieces).split()).lstrip("-*+> #")
     at, size = focus
+    if sentence == focus_text:
+        return ""
     if len(sentence) <= width:
         return sentence
     begin = max(0, at - width // 2)
@@ -224,11 +229,7 @@ def backlinks_markdown(analysis: Analysis, note: Note, page: Page) -> str:
         link = next(link for link in source.links if (link.line, link.col) == (line, col))
         context = link_context(source, link, page)
         entry = f"- [{md_text(source.title)}]({page.url(source.path)})"
-        items.append(
-            entry
-            if context == link_text(resolve_link(page.index, source, link), page)
-            else f"{entry}: {md_text(context)}"
-        )
+        items.append(f"{entry}: {md_text(context)}" if context else entry)
     if not items:
         return ""
     listing = "\n".join(items)
