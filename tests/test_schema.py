@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from kb.diagnostics import format_text
 from kb.notes import parse_note
 from kb.positions import FrontmatterPositions
-from kb.schema import check_frontmatter, describe_type, note_keys, schema
+from kb.schema import check_frontmatter, describe_type, is_valid, note_keys, schema
 
 from tests.conftest import REPO
 
@@ -179,3 +181,45 @@ def test_readme_documents_the_schema() -> None:
     documented = re.search(r"^\| key \| required \| type \| what it is \|\n(?:\|.*\n)+", readme, re.MULTILINE)
     assert documented is not None, "README.md needs the frontmatter table; paste:\n" + frontmatter_table()
     assert documented.group().strip() == frontmatter_table(), "update README.md's table to:\n" + frontmatter_table()
+
+
+# Values at the edges of the schema's types, formats and enums.
+TRICKY = [None, True, 0, 2.5, "", " ", "x", "2026-11-01", "2026-02-30", "2026-W01-1", "20261101", "2026-1-01"]
+TRICKY += ["draft", "reviewed", "toc", "navigation", [], [""], ["x"], [1], [None], {}, {"": "x"}, {"x": ""}, {"x": 1}]
+# Any YAML value, with the texts the schema's formats and enums care about.
+ANY_VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8)
+    | st.sampled_from(TRICKY),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+PROPERTIES = schema()["properties"]
+EXAMPLES = {key: spec["examples"] for key, spec in PROPERTIES.items() if spec.get("examples")}
+VALID = st.fixed_dictionaries(
+    {"title": st.just("CPT"), "description": st.just("A note.")},
+    optional={key: st.sampled_from(values) for key, values in EXAMPLES.items() if key not in ("title", "description")},
+)
+# Valid frontmatter, or valid frontmatter with one key set to anything: both verdicts are common.
+FRONTMATTER = VALID | st.builds(
+    lambda valid, key, value: {**valid, key: value}, VALID, st.sampled_from([*PROPERTIES, "titel"]), ANY_VALUE
+)
+
+
+VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_the_fast_validity_check_agrees_with_jsonschema_at_the_edges() -> None:
+    """Valid notes skip jsonschema: the compiled check must never pass what jsonschema rejects, or the reverse."""
+    for key in [*PROPERTIES, "titel"]:
+        for value in TRICKY:
+            frontmatter = {"title": "CPT", "description": "A note.", key: value}
+            assert is_valid(frontmatter) == VALIDATOR.is_valid(frontmatter), frontmatter
+
+
+@given(FRONTMATTER)
+def test_the_fast_validity_check_agrees_with_jsonschema(frontmatter: dict[str, object]) -> None:
+    assert is_valid(frontmatter) == VALIDATOR.is_valid(frontmatter)
