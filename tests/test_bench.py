@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from kb.analysis import analyze_vault
-from kb.notes import load_vault
 from kb.settings import Settings
+from kb.vault import load_vault
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 sys.path.insert(0, str(SCRIPTS))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import time
 from pathlib import Path
 
+import kb.cli
 import kb.notes
 import pytest
-from kb.cache import CACHE_DIR, RACY_NS, cache_path, fingerprint
+from kb.cachefiles import CACHE_DIR, RACY_NS, cache_path, fingerprint
 from kb.cli import main
+from kb.results import vault_state
+from kb.settings import Settings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -95,12 +100,23 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(
     vault: Path, parses: list[str], capsys: pytest.CaptureFixture, content: bytes
 ) -> None:
     expected = check(vault, capsys)
-    cache_path(vault, vault / "notes").write_bytes(content)
+    for kind in ("notes", "check"):
+        cache_path(vault, vault / "notes", kind).write_bytes(content)
     parses.clear()
     assert check(vault, capsys) == expected
     assert sorted(parses) == sorted(NOTES)
     parses.clear()
     check(vault, capsys)
+    assert parses == []
+
+
+def test_a_damaged_result_file_falls_back_to_the_cached_notes(
+    vault: Path, parses: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    expected = check(vault, capsys)
+    cache_path(vault, vault / "notes", "check").write_bytes(b"not a pickle")
+    parses.clear()
+    assert check(vault, capsys) == expected
     assert parses == []
 
 
@@ -149,3 +165,54 @@ def test_the_fingerprint_follows_the_slugify_options() -> None:
     assert fingerprint(slugify(case="none"), "-") == fingerprint(slugify(case="none"), "-")
     assert fingerprint(slugify(case="lower"), "-") != fingerprint(slugify(case="none"), "-")
     assert fingerprint(toc_slugify, "-") != fingerprint(toc_slugify, "_")
+
+
+def test_an_unchanged_vault_is_answered_without_loading_a_note(
+    vault: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = check(vault, capsys)
+    monkeypatch.setattr(kb.cli, "check_target", lambda *args: pytest.fail("the vault was loaded again"))
+    assert check(vault, capsys) == first
+    assert main(["check", str(vault / "notes"), "--changed-only", "HEAD"]) == 2  # not a git repository: usage error
+
+
+def settle(path: Path) -> None:
+    os.utime(path, (SETTLED, SETTLED))
+
+
+def test_the_saved_result_follows_every_file_in_the_notes_folder(vault: Path, capsys: pytest.CaptureFixture) -> None:
+    (vault / "notes/chart.md").write_text("# Chart\n\n![[chart.png]] [[alpha]]\n", encoding="utf-8")
+    settle(vault / "notes/chart.md")
+    assert "chart.png" in check(vault, capsys)
+    (vault / "notes/chart.png").write_bytes(b"\x89PNG")  # not a note, but what a link points at
+    settle(vault / "notes/chart.png")
+    assert "chart.png" not in check(vault, capsys)
+    gamma = vault / "notes/topic/gamma.md"
+    gamma.write_text(NOTES["topic/gamma.md"].replace("missing-note", "missing-nope"), encoding="utf-8")
+    os.utime(gamma, (SETTLED + 1, SETTLED + 1))  # the same size, another time
+    assert "missing-nope" in check(vault, capsys)
+
+
+def test_the_saved_result_follows_the_settings_and_the_day(vault: Path, capsys: pytest.CaptureFixture) -> None:
+    config = vault / "mkdocs.yml"
+    config.write_text("site_name: t\ndocs_dir: notes\nplugins:\n  - kb\n", encoding="utf-8")
+
+    def broken_link_levels() -> set[str]:
+        main(["check", "--format", "json"])
+        return {d["severity"] for d in json.loads(capsys.readouterr().out) if d["code"] == "broken-link"}
+
+    assert broken_link_levels() == {"error"}
+    config.write_text("site_name: t\ndocs_dir: notes\nplugins:\n  - kb:\n      checks: {broken-link: warning}\n")
+    assert broken_link_levels() == {"warning"}
+    settings = Settings()
+    days = [vault_state(vault / "notes", settings, datetime.date(2026, 11, day)).stamp for day in (23, 23, 24)]
+    assert days[0] == days[1] != days[2]  # review dates age: a result is good for the day it was made
+
+
+def test_no_result_is_saved_while_a_file_may_still_change(vault: Path, capsys: pytest.CaptureFixture) -> None:
+    (vault / "notes/alpha.md").write_text(NOTES["alpha.md"] + "\nJust saved.\n", encoding="utf-8")
+    check(vault, capsys)
+    assert not cache_path(vault, vault / "notes", "check").exists()
+    settle(vault / "notes/alpha.md")
+    check(vault, capsys)
+    assert cache_path(vault, vault / "notes", "check").is_file()

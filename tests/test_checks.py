@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from kb.analysis import analyze
-from kb.checks import check_notes
+from kb.checks import vault_checks
 from kb.cli import main
 from kb.diagnostics import format_text
 from kb.graph import build_graph
-from kb.notes import load_vault
 from kb.settings import Settings
+from kb.vault import load_vault
 
 from tests.conftest import NOTES, REPO, TODAY, MakeVault
 from tests.test_build import build_vault
@@ -24,7 +24,7 @@ CHECKED_ON = datetime.date(2026, 11, 23)  # a fixed day, so the ages in messages
 
 def checked(root: Path, codes: set[str], stale_after_days: int = 365) -> list[str]:
     vault = load_vault(root)
-    found = check_notes(vault, build_graph(vault.notes, []), stale_after_days, CHECKED_ON)
+    found = [*vault.diagnostics, *vault_checks(vault, build_graph(vault.notes, []), stale_after_days, CHECKED_ON)]
     return sorted(format_text(d) for d in found if d.code in codes)
 
 

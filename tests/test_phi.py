@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from kb.diagnostics import format_text
-from kb.notes import load_vault, parse_note
+from kb.notes import parse_note
 from kb.phi import check_phi, find_phi
+from kb.vault import load_vault
 
 from tests.conftest import NOTES
 

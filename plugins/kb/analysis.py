@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from kb.abbreviations import Abbreviations, collect_abbreviations
-from kb.checks import check_notes
+from kb.checks import vault_checks
 from kb.diagnostics import Diagnostic, apply_levels
 from kb.graph import build_graph, deep_embeds, embed_cycles
-from kb.notes import Vault, load_vault
+from kb.notes import Vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
 from kb.siteplan import SitePlan, plan_site
+from kb.vault import load_vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +49,7 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
         *abbr_problems,
         *deep_embeds(resolutions),
         *site.problems,
-        *check_notes(vault, graph, settings.stale_after_days),
+        *vault_checks(vault, graph, settings.stale_after_days),
     ]
     diagnostics = tuple(apply_levels(problems, settings.levels))
     return Analysis(vault, index, resolutions, graph, diagnostics, abbreviations, site)
@@ -61,19 +59,3 @@ def analyze(root: Path, settings: Settings | None = None) -> Analysis:
     """Load and check the notes under `root`."""
     settings = settings or Settings()
     return analyze_vault(load_vault(root, settings.slugify, settings.separator), settings)
-
-
-@contextlib.contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a vault is loaded and analysed.
-
-    That work builds many long-lived objects that are freed together later: the collector would
-    walk them again and again for nothing (a fifth of the time of a large check).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()

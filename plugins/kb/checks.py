@@ -1,4 +1,4 @@
-"""Content checks of every note: frontmatter schema, code format, PHI, review date, sources, orphans."""
+"""Content checks of notes: frontmatter schema, code format, PHI, sources (per note); review dates, orphans."""
 
 from __future__ import annotations
 
@@ -81,20 +81,28 @@ def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnos
     ]
 
 
-def check_notes(
+def note_checks(note: Note, readable: bool) -> list[Diagnostic]:
+    """The checks that need only the note itself; a note whose frontmatter cannot be read gets only the PHI check.
+
+    They depend on nothing else, so the vault loader runs them once per parse and caches them with the note.
+    """
+    found = check_phi(note)
+    if readable:
+        positions = FrontmatterPositions(note.text)
+        found += check_frontmatter(note, positions)
+        found += check_codes(note, positions)
+        found += check_sources(note, positions)
+    return found
+
+
+def vault_checks(
     vault: Vault, graph: nx.MultiDiGraph, stale_after_days: int, today: datetime.date | None = None
 ) -> list[Diagnostic]:
-    """Every content check of every note; notes whose frontmatter cannot be read get only the PHI check."""
+    """The checks that depend on other notes or on today's date: orphans and review dates."""
     today = today or datetime.date.today()
     unreadable = {d.path for d in vault.diagnostics if d.code == "frontmatter"}
     found = check_orphans(graph, vault.notes)
     for note in vault.notes:
-        found += check_phi(note)
-        if note.path in unreadable:
-            continue
-        positions = FrontmatterPositions(note.text)
-        found += check_frontmatter(note, positions)
-        found += check_codes(note, positions)
-        found += check_review_date(note, positions, stale_after_days, today)
-        found += check_sources(note, positions)
+        if note.path not in unreadable:
+            found += check_review_date(note, FrontmatterPositions(note.text), stale_after_days, today)
     return found

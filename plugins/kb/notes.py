@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import os
-import unicodedata
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,6 @@ from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.sections import Heading, Slugify, find_block_ids, find_headings, toc_slugify
 from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan, unclosed
-
-NoteCache = MutableMapping[str, tuple[tuple[int, int], "Note", list[Diagnostic]]]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -110,7 +106,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Vault:
-    """Every note and other file under a notes root, and what went wrong reading them."""
+    """Every note and other file under a notes root; `diagnostics`: what went wrong reading them and,
+    from `kb.vault.load_vault`, what the per-note content checks found."""
 
     root: Path
     notes: tuple[Note, ...]
@@ -255,92 +252,3 @@ def parse_note(
         block_ids=find_block_ids(text, spans),
     )
     return note, problems
-
-
-def name_clashes(paths: list[str]) -> list[Diagnostic]:
-    """Files whose paths are equal once case and Unicode normalisation are ignored."""
-    first: dict[str, str] = {}
-    problems = []
-    for path in paths:
-        nfc = unicodedata.normalize("NFC", path)
-        other = first.setdefault(nfc.casefold(), path)
-        if other == path:
-            continue
-        if nfc == unicodedata.normalize("NFC", other):
-            how, where = "Unicode normalisation (one is NFC, the other NFD)", "macOS"
-        else:
-            how, where = "letter case", "macOS and Windows"
-        message = f"'{path}' and '{other}' differ only in {how}; {where} cannot keep both files"
-        problems.append(diag.make("name-clash", path, 1, 1, message, "rename or merge one of them"))
-    return problems
-
-
-def walk(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Relative paths of all files under `root`, skipping hidden ones and symlink loops."""
-    found: list[str] = []
-    problems: list[Diagnostic] = []
-    seen: set[tuple[int, int]] = set()
-
-    def visit(folder: Path, rel: str) -> None:
-        stat = folder.stat()
-        if (stat.st_dev, stat.st_ino) in seen:
-            problems.append(
-                diag.make(
-                    "symlink-loop",
-                    rel or ".",
-                    1,
-                    1,
-                    "folder link leads back to a folder already read; skipped",
-                    "remove the symbolic link or point it outside the notes folder",
-                )
-            )
-            return
-        seen.add((stat.st_dev, stat.st_ino))
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
-                child = f"{rel}/{entry.name}" if rel else entry.name
-                try:
-                    if entry.is_dir():
-                        visit(Path(entry.path), child)
-                    elif entry.is_file():
-                        found.append(child)
-                except OSError as error:
-                    problems.append(diag.make("unreadable", child, 1, 1, f"cannot read: {error.strerror}"))
-
-    visit(root, "")
-    return found, problems
-
-
-def load_vault(
-    root: Path, slugify: Slugify = toc_slugify, separator: str = "-", cache: NoteCache | None = None
-) -> Vault:
-    """Read every note under `root`; problems become diagnostics, never exceptions.
-
-    With a `cache`, a note whose file has the same modification time and size is not re-parsed.
-    """
-    paths, problems = walk(root)
-    problems += name_clashes(paths)
-    notes = []
-    files = []
-    for path in paths:
-        if not path.lower().endswith(MARKDOWN_SUFFIXES):
-            files.append(path)
-            continue
-        try:
-            stat = (root / path).stat()
-            key = (stat.st_mtime_ns, stat.st_size)
-            cached = cache.get(path) if cache is not None else None
-            if cached is not None and cached[0] == key:
-                note, note_problems = cached[1], cached[2]
-            else:
-                note, note_problems = parse_note(path, (root / path).read_bytes(), slugify, separator)
-                if cache is not None:
-                    cache[path] = (key, note, note_problems)
-        except OSError as error:
-            problems.append(diag.make("unreadable", path, 1, 1, f"cannot read: {error.strerror}"))
-            continue
-        notes.append(note)
-        problems += note_problems
-    return Vault(root, tuple(notes), tuple(files), tuple(problems))

@@ -18,8 +18,9 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from kb import graphview
-from kb.analysis import Analysis, analyze_vault, without_cycle_collection
+from kb.analysis import Analysis, analyze_vault
 from kb.cache import load_cached
+from kb.collector import without_cycle_collection
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
 from kb.localgraph import local_graph_html

@@ -1,0 +1,71 @@
+"""The files under `.kb-cache/`: where they go, what their contents depend on, atomic saving.
+
+Light on purpose (no parsing libraries): `kb check` of an unchanged vault needs only this to answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kb.sections import Slugify
+
+CACHE_DIR = ".kb-cache"
+FORMAT = 2  # bump when the layout of a cache file changes
+RACY_NS = 3_000_000_000  # a file modified this recently is not trusted to keep its time and size
+
+
+def fingerprint(slugify: Slugify, separator: str) -> str:
+    """What cached results depend on besides the notes: settings, Python, kb's code and its schema."""
+    package = Path(__file__).parent
+    files = (*package.glob("*.py"), *package.glob("*.json"))
+    code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    parts = (FORMAT, sys.version, describe(slugify), separator, code)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def describe(function: Slugify) -> str:
+    """A stable description of a slugify function with its bound options (a partial's keywords)."""
+    try:
+        return pickle.dumps(function, protocol=4).hex()  # by module and name, with a partial's arguments
+    except Exception:  # a closure or lambda: name it, with what it closes over
+        cells = [cell.cell_contents for cell in getattr(function, "__closure__", None) or ()]
+        return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}{cells!r}"
+
+
+def cache_path(project: Path, notes_root: Path, kind: str = "notes") -> Path:
+    """The `kind` cache file of one notes folder: several vaults in one project do not share one."""
+    digest = hashlib.sha256(str(notes_root.resolve()).encode()).hexdigest()[:16]
+    return project / CACHE_DIR / f"{kind}-{digest}.pickle"
+
+
+def load(path: Path, stamp: str) -> Any:
+    """What was saved at `path` under the same stamp, else None (missing, damaged or out of date)."""
+    try:
+        with path.open("rb") as file:
+            saved = pickle.load(file)
+    except Exception:  # a missing, truncated or foreign file only means working it out again
+        return None
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == stamp):
+        return None
+    return saved[1]
+
+
+def save(path: Path, stamp: str, payload: Any) -> None:
+    """Replace the file at `path` atomically; a read-only project just goes without a cache."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((stamp, payload), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)

@@ -1,0 +1,76 @@
+"""List the files of a notes folder with their modification time and size, without reading them."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb import diagnostics as diag
+from kb.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file under the notes root: `path` relative to it (`coding/cpt.md`), and its (mtime_ns, size)."""
+
+    path: str
+    stamp: tuple[int, int]
+
+
+def walk(root: Path) -> tuple[list[FileEntry], list[Diagnostic]]:
+    """All files under `root` in name order, skipping hidden ones and symlink loops."""
+    found: list[FileEntry] = []
+    problems: list[Diagnostic] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path, rel: str) -> None:
+        stat = folder.stat()
+        if (stat.st_dev, stat.st_ino) in seen:
+            problems.append(
+                diag.make(
+                    "symlink-loop",
+                    rel or ".",
+                    1,
+                    1,
+                    "folder link leads back to a folder already read; skipped",
+                    "remove the symbolic link or point it outside the notes folder",
+                )
+            )
+            return
+        seen.add((stat.st_dev, stat.st_ino))
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                child = f"{rel}/{entry.name}" if rel else entry.name
+                try:
+                    if entry.is_dir():
+                        visit(Path(entry.path), child)
+                    elif entry.is_file():
+                        info = entry.stat()
+                        found.append(FileEntry(child, (info.st_mtime_ns, info.st_size)))
+                except OSError as error:
+                    problems.append(diag.make("unreadable", child, 1, 1, f"cannot read: {error.strerror}"))
+
+    visit(root, "")
+    return found, problems
+
+
+def name_clashes(paths: list[str]) -> list[Diagnostic]:
+    """Files whose paths are equal once case and Unicode normalisation are ignored."""
+    first: dict[str, str] = {}
+    problems = []
+    for path in paths:
+        nfc = unicodedata.normalize("NFC", path)
+        other = first.setdefault(nfc.casefold(), path)
+        if other == path:
+            continue
+        if nfc == unicodedata.normalize("NFC", other):
+            how, where = "Unicode normalisation (one is NFC, the other NFD)", "macOS"
+        else:
+            how, where = "letter case", "macOS and Windows"
+        message = f"'{path}' and '{other}' differ only in {how}; {where} cannot keep both files"
+        problems.append(diag.make("name-clash", path, 1, 1, message, "rename or merge one of them"))
+    return problems
