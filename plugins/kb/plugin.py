@@ -40,6 +40,7 @@ log = get_plugin_logger(__name__)
 LOG_LEVEL = {"error": logging.WARNING, "warning": logging.INFO, "info": logging.DEBUG}
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/kb/site.css"
+LOCAL_GRAPH_MARK = "<!--kb:local-graph-->"  # after the author's sanitised HTML, so a note cannot forge it
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type-arg]
@@ -145,9 +146,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         if analysis is None or note is None:
             return content
         content = sanitize(content)  # what the note's author wrote; kb's own SVG comes after
-        if self.graph_site:
-            content += local_graph_html(analysis.graph, note.id, self.graph_site, page.file.url)
-        return content
+        return content + LOCAL_GRAPH_MARK if self.graph_site else content
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The local graph goes in after the search plugin has read the page: its SVG would cost the
+        # search plugin's HTML parser more than the note itself, and fill the index with other notes' titles.
+        analysis, site = self.analysis, self.graph_site
+        note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
+        if analysis is None or note is None or site is None or LOCAL_GRAPH_MARK not in output:
+            return output
+        return output.replace(LOCAL_GRAPH_MARK, local_graph_html(analysis.graph, note.id, site, page.file.url), 1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
