@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import posixpath
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -49,6 +51,17 @@ def links(figure: ET.Element) -> dict[str, str]:
 )
 def test_relative_url(url: str, from_url: str, expected: str) -> None:
     assert relative_url(url, from_url) == expected
+
+
+def test_relative_url_agrees_with_posixpath_relpath() -> None:
+    urls = ["", ".", "./"]  # MkDocs writes the home page's URL as "./"
+    for depth in (1, 2, 3):
+        for parts in itertools.product(["a", "b", "a.html"], repeat=depth):
+            urls += ["/".join(parts), "/".join(parts) + "/"]
+    for url, from_url in itertools.product(urls, urls):
+        expected = posixpath.relpath("/" + url, "/" + from_url.rpartition("/")[0])
+        expected = "./" if expected == "." else expected + "/" if url.endswith("/") or not url else expected
+        assert relative_url(url, from_url) == expected, (url, from_url)
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])

@@ -7,7 +7,6 @@ size of the vault, and note pages load no script and no graph.json.
 from __future__ import annotations
 
 import math
-import posixpath
 from html import escape
 from urllib.parse import quote
 
@@ -27,9 +26,13 @@ XLINK = "http://www.w3.org/1999/xlink"
 
 def relative_url(url: str, from_url: str) -> str:
     """The link from the page at `from_url` to `url` (both from the site root, as MkDocs writes them)."""
-    folder = from_url.rpartition("/")[0]
-    relative = posixpath.relpath("/" + url, "/" + folder)
-    if relative == ".":
+    here = [part for part in from_url.split("/")[:-1] if part not in ("", ".")]
+    there = [part for part in url.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    relative = "/".join([".."] * (len(here) - common) + there[common:])
+    if not relative:
         return "./"
     return relative + "/" if url.endswith("/") or not url else relative
 
