@@ -21,7 +21,7 @@ from pathlib import Path
 import markdown
 from kb.analysis import analyze_vault
 from kb.notes import Vault, parse_note
-from kb.render import Page, backlinks_markdown, render_markdown
+from kb.render import Backlinks, Page, render_markdown
 from kb.settings import Settings
 
 # Each shape makes a note body of about `n` characters; every one links to `b` so backlinks run too.
@@ -64,7 +64,7 @@ def kb_handling(text: str) -> str:
     settings = Settings()
     analysis = analyze_vault(Vault(Path("."), (note, target), (), ()), settings)
     rendered = render_markdown(note.body, note, Page("a.md", analysis.index, settings))
-    backlinks_markdown(analysis, target, Page("b.md", analysis.index, settings))
+    Backlinks(analysis, settings).entries(target)
     return rendered
 
 

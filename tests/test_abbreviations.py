@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from kb.abbreviations import collect_abbreviations, same_meaning, trie_pattern
 from kb.cli import main
 from kb.notes import parse_note
+from kb.render import md_text
+from kb.sanitize import sanitize
 
 from tests.site_helpers import note, write_vault
 
@@ -101,3 +104,16 @@ def test_kb_check_reports_the_conflict(tmp_path, capsys) -> None:
     assert main(["check", str(root), "--strict"]) == 1
     out = capsys.readouterr().out
     assert re.search(r"b\.md:3:8: warning\[abbr-conflict\]: abbreviation 'QHP' is expanded as", out), out
+
+
+PIECES = ["QHP", "ABN", "ABNs", "xQHP", " ", "&", "<", ">", "'", '"', "E/M", "é", "-"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_markup_writes_what_python_markdown_writes(pieces: list[str]) -> None:
+    """Backlinks are written as HTML directly: they must read as the abbr extension renders the same text."""
+    text = "".join(pieces).strip()  # as backlink titles and contexts are
+    table, _ = collect_abbreviations([PLAN, PRO])
+    for own in (None, PRO.abbr):
+        rendered = markdown.markdown(md_text(text) + table.definitions(text, own), extensions=["abbr"])
+        assert sanitize(f"<p>{table.markup(text, own)}</p>") == sanitize(rendered or "<p></p>")

@@ -261,3 +261,25 @@ def test_a_note_page_does_not_grow_when_500_unrelated_notes_are_added(tmp_path: 
     # Only the local graph's tag colours may differ: they are ranked by tag size across the whole vault.
     assert re.sub(rb'fill="#[0-9a-f]{6}"', b"", after) == re.sub(rb'fill="#[0-9a-f]{6}"', b"", before)
     assert "Note 499" in (site / "coverage/index.html").read_text(encoding="utf-8")  # reachable from its folder
+
+
+def test_backlinks_have_their_own_id_and_a_place_in_the_table_of_contents(tmp_path: Path) -> None:
+    notes = {
+        "a.md": "# A\n\n## Linked from\n\nA heading of the note's own, named like kb's section.\n\n## Usage\n\nText.\n",
+        "b.md": "# B\n\nB & 1 < 2 lead to [[a]] (ABN).\n",
+        "c.md": "---\nabbr:\n  ABN: Advance Beneficiary Notice\n---\n# C\n\n[[a]]\n",
+    }
+    site = build_site(write_vault(tmp_path / "notes", notes), tmp_path / "site")
+    page = article(html_of(site, "a"))
+    assert 'id="linked-from"' in page and 'id="linked-from_1"' in page  # as toc makes ids unique
+    section = page[page.index('<section class="kb-backlinks">') :]
+    assert '<a class="headerlink" href="#linked-from_1" title="Permanent link">¶</a>' in section
+    assert (
+        '<li><a href="../b/">B</a>: B &amp; 1 &lt; 2 lead to A '
+        '(<abbr title="Advance Beneficiary Notice">ABN</abbr>).</li>' in section
+    )
+    assert '<li><a href="../c/">C</a></li>' in section  # a line with only the link adds nothing
+    toc = html_of(site, "a")
+    toc = toc[toc.index('<nav class="md-nav md-nav--secondary"') :]
+    entries = re.findall(r'href="#([^"]+)"', toc[: toc.index("</nav>")])
+    assert entries == ["linked-from", "usage", "linked-from_1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,17 @@ class Abbreviations:
         own = own or {}
         lines = [f"*[{key}]: {one_line(own.get(key) or self.expansions[key])}" for key in used]
         return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+    def markup(self, text: str, own: Mapping[str, str] | None = None) -> str:
+        """`text` as HTML with each acronym in an `<abbr>`, as Python-Markdown's abbr extension writes it."""
+        out, pos = [], 0
+        for match in self.pattern.finditer(text) if self.pattern else ():
+            expansion = one_line((own or {}).get(match.group()) or self.expansions[match.group()])
+            out += [html.escape(text[pos : match.start()], quote=False), f'<abbr title="{html.escape(expansion)}">']
+            out += [html.escape(match.group(), quote=False), "</abbr>"]
+            pos = match.end()
+        out.append(html.escape(text[pos:], quote=False))
+        return "".join(out)
 
 
 def one_line(text: str) -> str:

@@ -7,15 +7,18 @@ import json
 import logging
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import unique
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from kb import graphview
 from kb.analysis import Analysis, analyze_vault
@@ -26,11 +29,11 @@ from kb.diagnostics import format_text
 from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
+from kb.render import Backlinks, backlinks_html, heading_html, render_markdown
 from kb.render import Page as RenderPage
-from kb.render import backlinks_markdown, render_markdown
 from kb.sanitize import sanitize
 from kb.searchkeys import add_search_keys
-from kb.sections import toc_slugify
+from kb.sections import cached_slug, toc_slugify
 from kb.settings import Settings, SettingsError
 from kb.sitepages import generated_pages
 from kb.siteplan import in_navigation, is_top_page, top_rank
@@ -40,7 +43,9 @@ log = get_plugin_logger(__name__)
 LOG_LEVEL = {"error": logging.WARNING, "warning": logging.INFO, "info": logging.DEBUG}
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/kb/site.css"
-LOCAL_GRAPH_MARK = "<!--kb:local-graph-->"  # after the author's sanitised HTML, so a note cannot forge it
+AFTER_NOTE_MARK = "<!--kb:after-note-->"  # after the author's sanitised HTML, so a note cannot forge it
+BACKLINKS_TITLE = "Linked from"
+ID_RE = re.compile(r'\bid="([^"]*)"')
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type-arg]
@@ -51,6 +56,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.analysis: Analysis | None = None
         self.notes_by_url: dict[str, Note] = {}
         self.graph_site: graphview.GraphSite | None = None
+        self.after_note: dict[str, str] = {}  # src_uri -> kb's HTML after the note, until the page is written
+        self.backlinks: Backlinks | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -136,8 +143,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             self.notes_by_url[page.url] = note
             context = RenderPage(page.file.src_uri, analysis.index, self.settings)
             markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note))
-            if self.settings.backlinks:
-                markdown += backlinks_markdown(analysis, note, context)
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
 
     def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -145,17 +150,42 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
         if analysis is None or note is None:
             return content
-        content = sanitize(content)  # what the note's author wrote; kb's own SVG comes after
-        return content + LOCAL_GRAPH_MARK if self.graph_site else content
+        content = sanitize(content)  # what the note's author wrote; kb's own sections come after
+        if self.settings.backlinks:
+            self.after_note[page.file.src_uri] = self._backlinks(note, content, page, config, files)
+        return content + AFTER_NOTE_MARK
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        # The local graph goes in after the search plugin has read the page: its SVG would cost the
-        # search plugin's HTML parser more than the note itself, and fill the index with other notes' titles.
+        # Backlinks and the local graph go in after the search plugin has read the page: they are not
+        # indexed on this page, and Markdown and the search plugin's HTML parser need not read them.
         analysis, site = self.analysis, self.graph_site
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
-        if analysis is None or note is None or site is None or LOCAL_GRAPH_MARK not in output:
+        if analysis is None or note is None or AFTER_NOTE_MARK not in output:
             return output
-        return output.replace(LOCAL_GRAPH_MARK, local_graph_html(analysis.graph, note.id, site, page.file.url), 1)
+        added = self.after_note.pop(page.file.src_uri, "")
+        if site is not None:
+            added += local_graph_html(analysis.graph, note.id, site, page.file.url)
+        return output.replace(AFTER_NOTE_MARK, added, 1)
+
+    def _backlinks(self, note: Note, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The 'Linked from' section of `note`'s page, also listed in the page's table of contents."""
+        analysis = self.analysis
+        assert analysis is not None
+        if self.backlinks is None or self.backlinks.analysis is not analysis:
+            self.backlinks = Backlinks(analysis, self.settings)
+        entries = self.backlinks.entries(note)
+        if not entries:
+            return ""
+        slug = cached_slug(self.settings.slugify, BACKLINKS_TITLE, self.settings.separator)
+        slug = unique(slug, set(ID_RE.findall(content)))  # as toc makes a heading's id unique on its page
+        add_to_toc(page.toc, AnchorLink(BACKLINKS_TITLE, slug, 2))
+
+        def url(path: str) -> str:
+            target = files.get_file_from_path(path)
+            return target.url_relative_to(page.file) if target else ""
+
+        heading = heading_html(BACKLINKS_TITLE, slug, config.mdx_configs.get("toc", {}))
+        return sanitize(backlinks_html(entries, heading, url, analysis.abbreviations, note.abbr))
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
@@ -163,7 +193,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         if self.notes_by_url and index_file.is_file():
             index = add_search_keys(json.loads(index_file.read_text(encoding="utf-8")), self.notes_by_url)
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        self.analysis = self.graph_site = None  # nothing from this build leaks into the next one
+        self.analysis = self.graph_site = self.backlinks = None  # nothing from this build leaks into the next one
+        self.after_note = {}
         self.notes_by_url = {}
 
     def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
@@ -190,3 +221,11 @@ def escape_meta(page: Page) -> None:
             meta[key] = html.escape(str(meta[key]))
     if isinstance(meta.get("tags"), list):
         meta["tags"] = [html.escape(str(tag)) for tag in meta["tags"] if isinstance(tag, str | int | float)]
+
+
+def add_to_toc(toc: TableOfContents, entry: AnchorLink) -> None:
+    """Add `entry` at the end of `toc`, nested under the last heading of a lower level, as Python-Markdown nests."""
+    items = toc.items
+    while items and items[-1].level < entry.level:
+        items = items[-1].children
+    items.append(entry)

@@ -10,9 +10,12 @@ import html
 import posixpath
 import re
 import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
+from kb.abbreviations import Abbreviations
 from kb.analysis import Analysis
 from kb.graph import MAX_EMBED_DEPTH, backlinks
 from kb.notes import Note
@@ -25,6 +28,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".b
 SIZE_RE = re.compile(r"^(\d{1,5})(?:x(\d{1,5}))?$")
 BRACKET_RE = re.compile(r"[\[\]]")
 _CHARACTER_REFERENCES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+Abbr = Mapping[str, str]  # a note's own acronym expansions
 
 
 def md_text(text: str) -> str:
@@ -189,50 +193,81 @@ def _plain_keeping_spaces(markdown: str) -> str:
     return lead + plain_text(markdown) + trail
 
 
-def link_context(source: Note, link: Link, page: Page, width: int = 180) -> str:
-    """The line around `link` as plain text, its links shown as on the page, about `width` long.
+class Backlinks:
+    """The 'Linked from' entries of a build's notes; a line linking to several notes is read once."""
 
-    '' when the line holds nothing but the link (a Related list item): it would only repeat the title.
-    """
-    text = source.text
-    start = text.rfind("\n", 0, link.start) + 1
-    end = text.find("\n", link.end)
-    line = text[start : len(text) if end < 0 else end]
-    pieces, pos, focus, focus_text = [], 0, (0, 0), ""
-    for found in scan(line, Spans([])):
-        pieces.append(_plain_keeping_spaces(line[pos : found.start]))
-        shown = link_text(resolve_link(page.index, source, found), page)
-        if found.start == link.start - start:
-            focus, focus_text = (len("".join(pieces)), len(shown)), shown
-        pieces.append(shown)
-        pos = found.end
-    pieces.append(_plain_keeping_spaces(line[pos:]))
-    sentence = " ".join("".join(pieces).split()).lstrip("-*+> #")
-    at, size = focus
-    if sentence == focus_text:
-        return ""
-    if len(sentence) <= width:
-        return sentence
-    begin = max(0, at - width // 2)
-    finish = min(len(sentence), at + size + width // 2)
-    return ("…" if begin else "") + sentence[begin:finish].strip() + ("…" if finish < len(sentence) else "")
+    def __init__(self, analysis: Analysis, settings: Settings) -> None:
+        self.analysis = analysis
+        self.context_page = Page("", analysis.index, settings)  # link texts need only the index and settings
+        self.lines: dict[tuple[str, int], tuple[str, dict[int, tuple[int, str]]]] = {}
+
+    def entries(self, note: Note) -> list[tuple[Note, str]]:
+        """Every note linking to `note`, once, with the line around its first link here ('' if only the link)."""
+        entries, seen = [], set()
+        for source_id, line, col in backlinks(self.analysis.graph, note.id):
+            if source_id in seen:
+                continue
+            seen.add(source_id)
+            source = self.analysis.index.by_id[source_id]
+            link = next(link for link in source.links if (link.line, link.col) == (line, col))
+            entries.append((source, self.context(source, link)))
+        return entries
+
+    def context(self, source: Note, link: Link, width: int = 180) -> str:
+        """The line around `link` as plain text, its links shown as on the page, about `width` long.
+
+        '' when the line holds nothing but the link (a Related list item): it would only repeat the title.
+        """
+        start = source.text.rfind("\n", 0, link.start) + 1
+        sentence, shown_at = self._line(source, start)
+        at, focus_text = shown_at.get(link.start - start, (0, ""))
+        if sentence == focus_text:
+            return ""
+        if len(sentence) <= width:
+            return sentence
+        begin = max(0, at - width // 2)
+        finish = min(len(sentence), at + len(focus_text) + width // 2)
+        return ("…" if begin else "") + sentence[begin:finish].strip() + ("…" if finish < len(sentence) else "")
+
+    def _line(self, source: Note, start: int) -> tuple[str, dict[int, tuple[int, str]]]:
+        """The line at `start` as plain text, and where each of its links (by offset) shows what text."""
+        found = self.lines.get((source.path, start))
+        if found is None:
+            text = source.text
+            end = text.find("\n", start)
+            line = text[start : len(text) if end < 0 else end]
+            pieces, pos, shown_at = [], 0, {}
+            for link in scan(line, Spans([])):
+                pieces.append(_plain_keeping_spaces(line[pos : link.start]))
+                shown = link_text(resolve_link(self.context_page.index, source, link), self.context_page)
+                shown_at[link.start] = (len("".join(pieces)), shown)
+                pieces.append(shown)
+                pos = link.end
+            pieces.append(_plain_keeping_spaces(line[pos:]))
+            sentence = " ".join("".join(pieces).split()).lstrip("-*+> #")
+            found = self.lines[(source.path, start)] = (sentence, shown_at)
+        return found
 
 
-def backlinks_markdown(analysis: Analysis, note: Note, page: Page) -> str:
-    """A 'Linked from' section: every note linking here, with the line around its first link."""
-    items, seen = [], set()
-    for source_id, line, col in backlinks(analysis.graph, note.id):
-        if source_id in seen:
-            continue
-        seen.add(source_id)
-        source = analysis.index.by_id[source_id]
-        link = next(link for link in source.links if (link.line, link.col) == (line, col))
-        context = link_context(source, link, page)
-        entry = f"- [{md_text(source.title)}]({page.url(source.path)})"
-        items.append(f"{entry}: {md_text(context)}" if context else entry)
-    if not items:
-        return ""
-    listing = "\n".join(items)
-    # Excluded from search: the lines quoted here are indexed on their own notes.
-    heading = "## Linked from { data-search-exclude }"
-    return f'\n\n<section class="kb-backlinks" markdown="1">\n\n{heading}\n\n{listing}\n\n</section>\n'
+def heading_html(text: str, anchor: str, toc: Mapping[str, Any], level: int = 2) -> str:
+    """A heading as Python-Markdown's toc extension writes it, with the `toc` options' permalink, class and title."""
+    permalink = toc.get("permalink", False)
+    mark = "¶" if permalink is True else permalink
+    if mark:
+        mark = (
+            f'<a class="{html_attr(toc.get("permalink_class", "headerlink"))}" href="#{html_attr(anchor)}" '
+            f'title="{html_attr(toc.get("permalink_title", "Permanent link"))}">{mark}</a>'
+        )
+    # Search skips the section (it is added after the search plugin reads the page anyway).
+    return f'<h{level} data-search-exclude="" id="{html_attr(anchor)}">{html.escape(text)}{mark or ""}</h{level}>'
+
+
+def backlinks_html(
+    entries: list[tuple[Note, str]], heading: str, url: Callable[[str], str], abbreviations: Abbreviations, own: Abbr
+) -> str:
+    """The 'Linked from' section as HTML: no Markdown to convert, and no search plugin to read it."""
+    items = []
+    for source, context in entries:
+        entry = f'<li><a href="{html_attr(url(source.path))}">{abbreviations.markup(source.title, own)}</a>'
+        items.append(entry + (f": {abbreviations.markup(context, own)}" if context else "") + "</li>")
+    return f'\n<section class="kb-backlinks">\n{heading}\n<ul>\n' + "\n".join(items) + "\n</ul>\n</section>"
