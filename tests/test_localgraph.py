@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from kb.analysis import analyze
 from kb.graphview import PALETTE, GraphSite, tag_colours
-from kb.localgraph import MAX_NEIGHBOURS, local_graph_html, relative_url
+from kb.localgraph import MAX_NEIGHBOURS, local_graph_html
+from kb.urls import relative_path, relative_url
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -62,6 +63,9 @@ def test_relative_url_agrees_with_posixpath_relpath() -> None:
         expected = posixpath.relpath("/" + url, "/" + from_url.rpartition("/")[0])
         expected = "./" if expected == "." else expected + "/" if url.endswith("/") or not url else expected
         assert relative_url(url, from_url) == expected, (url, from_url)
+        if url and from_url:
+            expected = posixpath.relpath("/" + url, "/" + posixpath.dirname(from_url))
+            assert (relative_path(url, from_url) or ".") == expected, (url, from_url)
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])

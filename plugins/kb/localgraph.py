@@ -6,6 +6,7 @@ size of the vault, and note pages load no script and no graph.json.
 
 from __future__ import annotations
 
+import functools
 import math
 from html import escape
 from urllib.parse import quote
@@ -14,6 +15,7 @@ import networkx as nx
 
 from kb.graph import neighbours
 from kb.graphview import GraphSite, node_colour
+from kb.urls import relative_url
 
 MAX_NEIGHBOURS = 30
 WIDTH, ROW, MARGIN = 760, 24, 20
@@ -24,28 +26,23 @@ MAX_LABEL = 30  # characters of a title shown next to its dot; the full title is
 XLINK = "http://www.w3.org/1999/xlink"
 
 
-def relative_url(url: str, from_url: str) -> str:
-    """The link from the page at `from_url` to `url` (both from the site root, as MkDocs writes them)."""
-    here = [part for part in from_url.split("/")[:-1] if part not in ("", ".")]
-    there = [part for part in url.split("/") if part not in ("", ".")]
-    common = 0
-    while common < min(len(here), len(there)) and here[common] == there[common]:
-        common += 1
-    relative = "/".join([".."] * (len(here) - common) + there[common:])
-    if not relative:
-        return "./"
-    return relative + "/" if url.endswith("/") or not url else relative
-
-
 def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=1)  # one graph per build: every page of it asks
+def _ranks(graph: nx.MultiDiGraph) -> dict[str, tuple[int, str, str]]:
+    """Each node's place among neighbours: the best connected first, then by title."""
+    return {
+        node: (-degree, str(graph.nodes[node].get("title", node)).casefold(), node) for node, degree in graph.degree
+    }
+
+
 def _chosen(graph: nx.MultiDiGraph, node: str, site: GraphSite) -> tuple[list[str], int]:
     """Neighbours to draw (the best connected, then by title) and how many are left out."""
-    linked = [n for n in neighbours(graph, node) if graph.nodes[n].get("path") in site.urls]
-    linked.sort(key=lambda n: (-graph.degree(n), str(graph.nodes[n].get("title", n)).casefold(), n))
-    shown = sorted(linked[:MAX_NEIGHBOURS], key=lambda n: (str(graph.nodes[n].get("title", n)).casefold(), n))
+    ranks = _ranks(graph)
+    linked = sorted((n for n in neighbours(graph, node) if graph.nodes[n].get("path") in site.urls), key=ranks.get)
+    shown = sorted(linked[:MAX_NEIGHBOURS], key=lambda n: ranks[n][1:])
     return shown, len(linked) - len(shown)
 
 

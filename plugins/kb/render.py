@@ -7,7 +7,6 @@ index; MkDocs then maps the `.md` links to URLs and checks them as usual.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ from kb.notes import Note
 from kb.resolve import Index, Resolution, resolve_link
 from kb.sections import BLOCK_ID_RE, plain_text, section_end
 from kb.settings import Settings
+from kb.urls import relative_path
 from kb.wikilinks import Lines, Link, Spans, excluded_spans, scan
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
@@ -52,8 +52,7 @@ class Page:
     def url(self, path: str, fragment: str = "") -> str:
         if path == self.path and fragment:
             return f"#{fragment}"
-        # Both paths are relative to the notes root: rooting them at "/" spares relpath a getcwd() per link.
-        relative = posixpath.relpath("/" + path, "/" + posixpath.dirname(self.path))
+        relative = relative_path(path, self.path) or "."
         return quote(relative) + (f"#{fragment}" if fragment else "")
 
 
