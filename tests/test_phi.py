@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from kb.diagnostics import format_text
 from kb.notes import parse_note
-from kb.phi import check_phi, find_phi
+from kb.phi import _ssns, _standalone, check_phi, find_phi
 from kb.vault import load_vault
 
 from tests.conftest import NOTES
@@ -75,3 +79,25 @@ def test_no_real_note_has_a_phi_finding() -> None:
     notes = load_vault(NOTES).notes
     assert notes
     assert [format_text(d) for note in notes for d in check_phi(note)] == []
+
+
+def ssns_by_the_plain_pattern(text: str) -> list[tuple[int, int]]:
+    """The SSN finder as first written: one regex from the first digit (slow, obviously right)."""
+    found = []
+    for match in re.finditer(r"[0-9]{3}-[0-9]{2}-[0-9]{4}", text):
+        area, group, serial = match.group().split("-")
+        issued = area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+        if issued and _standalone(text, match.start(), match.end(), "-"):
+            found.append(match.span())
+    return found
+
+
+@given(
+    st.lists(st.sampled_from(["123", "45", "6789", "-", " ", "a", "0", "000", "9", "666", "00"]), max_size=14).map(
+        "".join
+    )
+)
+@example("123-45-6789")  # at the very start and end of the text
+@example("9123-45-6789 123-45-67890 000-12-3456 123-45-6789-1")
+def test_the_fast_ssn_finder_finds_what_the_plain_pattern_finds(text: str) -> None:
+    assert list(_ssns(text, text.lower())) == ssns_by_the_plain_pattern(text)
