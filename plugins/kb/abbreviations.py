@@ -32,16 +32,19 @@ class Abbreviations:
         if self.pattern is None:
             return ""
         used = sorted(set(self.pattern.findall(markdown)))
-        own = own or {}
-        lines = [f"*[{key}]: {one_line(own.get(key) or self.expansions[key])}" for key in used]
+        lines = [f"*[{key}]: {self.expansion(key, own)}" for key in used]
         return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+    def expansion(self, key: str, own: Mapping[str, str] | None = None) -> str:
+        """What `key` stands for on a page: the note's `own` expansion first, else the site's, on one line."""
+        return one_line((own or {}).get(key) or self.expansions[key])
 
     def markup(self, text: str, own: Mapping[str, str] | None = None) -> str:
         """`text` as HTML with each acronym in an `<abbr>`, as Python-Markdown's abbr extension writes it."""
         out, pos = [], 0
         for match in self.pattern.finditer(text) if self.pattern else ():
-            expansion = one_line((own or {}).get(match.group()) or self.expansions[match.group()])
-            out += [html.escape(text[pos : match.start()], quote=False), f'<abbr title="{html.escape(expansion)}">']
+            expansion = html.escape(self.expansion(match.group(), own))
+            out += [html.escape(text[pos : match.start()], quote=False), f'<abbr title="{expansion}">']
             out += [html.escape(match.group(), quote=False), "</abbr>"]
             pos = match.end()
         out.append(html.escape(text[pos:], quote=False))
