@@ -85,6 +85,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         with without_cycle_collection():
             vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
             self.analysis = analysis = analyze_vault(vault, self.settings)
+        self.backlinks = Backlinks(analysis, self.settings)
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, project).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
@@ -169,11 +170,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def _backlinks(self, note: Note, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The 'Linked from' section of `note`'s page, also listed in the page's table of contents."""
-        analysis = self.analysis
-        assert analysis is not None
-        if self.backlinks is None or self.backlinks.analysis is not analysis:
-            self.backlinks = Backlinks(analysis, self.settings)
-        entries = self.backlinks.entries(note)
+        analysis, backlinks = self.analysis, self.backlinks
+        assert analysis is not None and backlinks is not None
+        entries = backlinks.entries(note)
         if not entries:
             return ""
         slug = cached_slug(self.settings.slugify, BACKLINKS_TITLE, self.settings.separator)
