@@ -90,14 +90,17 @@ def check_target(target: Target, use_cache: bool) -> Analysis:
 
 def check_result(target: Target, use_cache: bool) -> CheckResult:
     """The diagnostics of the target's notes; those of an unchanged vault come from the last check's."""
-    if not (use_cache and target.settings.cache):
-        analysis = check_target(target, use_cache=False)
+
+    def checked(cached: bool) -> CheckResult:
+        analysis = check_target(target, cached)
         return CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
+
+    if not (use_cache and target.settings.cache):
+        return checked(False)
     state = vault_state(target.root, target.settings, datetime.date.today())
     result = saved_result(target.project, target.root, state)
     if result is None:
-        analysis = check_target(target, use_cache=True)
-        result = CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
+        result = checked(True)
         save_result(target.project, target.root, state, result)
     return result
 
