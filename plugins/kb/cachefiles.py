@@ -17,7 +17,7 @@ from typing import Any
 from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
-FORMAT = 2  # bump when the layout of a cache file changes
+FORMAT = 3  # bump when the layout of a cache file changes
 RACY_NS = 3_000_000_000  # a file modified this recently is not trusted to keep its time and size
 
 
@@ -49,12 +49,11 @@ def load(path: Path, stamp: str) -> Any:
     """What was saved at `path` under the same stamp, else None (missing, damaged or out of date)."""
     try:
         with path.open("rb") as file:
-            saved = pickle.load(file)
+            if pickle.load(file) != stamp:  # the stamp comes first: an out-of-date payload is not read
+                return None
+            return pickle.load(file)
     except Exception:  # a missing, truncated or foreign file only means working it out again
         return None
-    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == stamp):
-        return None
-    return saved[1]
 
 
 def save(path: Path, stamp: str, payload: Any) -> None:
@@ -64,7 +63,8 @@ def save(path: Path, stamp: str, payload: Any) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as file:
-                pickle.dump((stamp, payload), file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(payload, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(FileNotFoundError):

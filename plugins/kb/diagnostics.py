@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from kb.pickling import pickled_by_fields
+
 Severity = Literal["error", "warning", "info"]
 Level = Literal["error", "warning", "info", "ignore"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info", "ignore")
@@ -41,6 +43,7 @@ DEFAULT_SEVERITY: dict[str, Level] = {
 }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem in one note; `path` is relative to the notes root, `line`/`col` 1-based."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique
 
+from kb.pickling import pickled_by_fields
 from kb.wikilinks import Spans
 
 Slugify = Callable[[str, str], str]
@@ -32,6 +33,7 @@ INLINE_MARKUP_RE = re.compile(
 )
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     """A heading: `slug` is the HTML id the site gives it (unique within the page)."""

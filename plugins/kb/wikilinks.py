@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kb.pickling import pickled_by_fields
+
 # Patterns start with a literal character where they can: the regex engine then skips ahead
 # to it instead of trying a match at every offset (10-40x faster on whole notes).
 LINK_RE = re.compile(r"\[\[([^\[\]\n]*)\]\]")  # an embed is a link preceded by `!`
@@ -22,6 +24,7 @@ BACKTICK_RUN_RE = re.compile(r"``*")
 BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """One wikilink occurrence; `start`/`end` are offsets of the whole `![[...]]`."""
