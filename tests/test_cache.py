@@ -100,7 +100,7 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(
     vault: Path, parses: list[str], capsys: pytest.CaptureFixture, content: bytes
 ) -> None:
     expected = check(vault, capsys)
-    for kind in ("notes", "check"):
+    for kind in ("notes", "check", "state"):
         cache_path(vault, vault / "notes", kind).write_bytes(content)
     parses.clear()
     assert check(vault, capsys) == expected

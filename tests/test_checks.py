@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from kb.analysis import analyze
-from kb.checks import vault_checks
+from kb.checks import review_dates
 from kb.cli import main
 from kb.diagnostics import format_text
-from kb.graph import build_graph
+from kb.graph import build_graph, check_orphans
 from kb.settings import Settings
 from kb.vault import load_vault
 
@@ -24,7 +24,8 @@ CHECKED_ON = datetime.date(2026, 11, 23)  # a fixed day, so the ages in messages
 
 def checked(root: Path, codes: set[str], stale_after_days: int = 365) -> list[str]:
     vault = load_vault(root)
-    found = [*vault.diagnostics, *vault_checks(vault, build_graph(vault.notes, []), stale_after_days, CHECKED_ON)]
+    orphans = check_orphans(build_graph(vault.notes, []), vault.notes)
+    found = [*vault.diagnostics, *orphans, *review_dates(vault, stale_after_days, CHECKED_ON)]
     return sorted(format_text(d) for d in found if d.code in codes)
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import networkx as nx
 
 from kb.abbreviations import Abbreviations, collect_abbreviations
-from kb.checks import vault_checks
-from kb.diagnostics import Diagnostic, apply_levels
-from kb.graph import build_graph, deep_embeds, embed_cycles
+from kb.checks import review_dates
+from kb.diagnostics import Diagnostic
+from kb.findings import Findings
+from kb.graph import build_graph, check_orphans, deep_embeds, embed_cycles
 from kb.notes import Vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
@@ -29,6 +30,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     abbreviations: Abbreviations = field(default_factory=lambda: Abbreviations({}, None))
     site: SitePlan = field(default_factory=SitePlan)
+    findings: Findings = field(default_factory=Findings)
 
     @property
     def failed(self) -> bool:
@@ -42,17 +44,19 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
     graph = build_graph(vault.notes, resolutions)
     abbreviations, abbr_problems = collect_abbreviations(vault.notes)
     site = plan_site(vault, settings)
-    problems = [
-        *vault.diagnostics,
-        *(p for r in resolutions for p in r.problems),
-        *embed_cycles(resolutions),
-        *abbr_problems,
-        *deep_embeds(resolutions),
-        *site.problems,
-        *vault_checks(vault, graph, settings.stale_after_days),
-    ]
-    diagnostics = tuple(apply_levels(problems, settings.levels))
-    return Analysis(vault, index, resolutions, graph, diagnostics, abbreviations, site)
+    notes = {note.path: list(vault.note_problems.get(note.path, ())) for note in vault.notes}
+    for problem in (p for r in resolutions for p in r.problems):
+        notes[problem.path].append(problem)
+    for problem in review_dates(vault, settings.stale_after_days):
+        notes[problem.path].append(problem)
+    findings = Findings(
+        vault.listing,
+        notes,
+        (*embed_cycles(resolutions), *abbr_problems, *deep_embeds(resolutions), *site.problems),
+        tuple(check_orphans(graph, vault.notes)),
+    )
+    diagnostics = findings.diagnostics(settings.levels)
+    return Analysis(vault, index, resolutions, graph, diagnostics, abbreviations, site, findings)
 
 
 def analyze(root: Path, settings: Settings | None = None) -> Analysis:

@@ -17,7 +17,7 @@ from typing import Any
 from kb.cachefiles import RACY_NS, cache_path, fingerprint, load, save
 from kb.notes import Note, Vault
 from kb.sections import Slugify
-from kb.vault import load_vault
+from kb.vault import Listing, load_vault
 
 
 class NoteCacheFile(dict[str, Any]):
@@ -65,9 +65,16 @@ def note_cache(project: Path, notes_root: Path, slugify: Slugify, separator: str
         save(path, stamp, {key: cache[key] for key in cache.seen if key in cache})
 
 
-def load_cached(notes_root: Path, project: Path, slugify: Slugify, separator: str, use_cache: bool = True) -> Vault:
+def load_cached(
+    notes_root: Path,
+    project: Path,
+    slugify: Slugify,
+    separator: str,
+    use_cache: bool = True,
+    listed: Listing | None = None,
+) -> Vault:
     """`load_vault`, reusing the notes parsed by an earlier run when `use_cache`."""
     if not use_cache:
-        return load_vault(notes_root, slugify, separator)
+        return load_vault(notes_root, slugify, separator, listed=listed)
     with note_cache(project, notes_root, slugify, separator) as cache:
-        return load_vault(notes_root, slugify, separator, cache)
+        return load_vault(notes_root, slugify, separator, cache, listed)

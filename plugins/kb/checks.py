@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-import networkx as nx
-
 from kb import diagnostics as diag
 from kb.codes import check_codes
 from kb.diagnostics import Diagnostic
-from kb.graph import orphans
 from kb.notes import Note, Vault
 from kb.phi import check_phi
 from kb.positions import FrontmatterPositions
@@ -64,9 +61,8 @@ def check_sources(note: Note, positions: FrontmatterPositions) -> list[Diagnosti
     ]
 
 
-def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnostic]:
-    """An `orphan-note` at the top of each note that no other note links to or from."""
-    lonely = set(orphans(graph))
+def orphan_notes(notes: Iterable[Note], lonely: set[str]) -> list[Diagnostic]:
+    """An `orphan-note` at the top of each of `notes` whose id is in `lonely`."""
     return [
         diag.make(
             "orphan-note",
@@ -95,13 +91,11 @@ def note_checks(note: Note, readable: bool) -> list[Diagnostic]:
     return found
 
 
-def vault_checks(
-    vault: Vault, graph: nx.MultiDiGraph, stale_after_days: int, today: datetime.date | None = None
-) -> list[Diagnostic]:
-    """The checks that depend on other notes or on today's date: orphans and review dates."""
+def review_dates(vault: Vault, stale_after_days: int, today: datetime.date | None = None) -> list[Diagnostic]:
+    """`stale-note` warnings for the notes whose frontmatter could be read."""
     today = today or datetime.date.today()
     unreadable = {d.path for d in vault.diagnostics if d.code == "frontmatter"}
-    found = check_orphans(graph, vault.notes)
+    found = []
     for note in vault.notes:
         if note.path not in unreadable:
             found += check_review_date(note, FrontmatterPositions(note.text), stale_after_days, today)

@@ -21,6 +21,7 @@ from kb.settings import Settings, SettingsError, read_mkdocs_yml
 
 if TYPE_CHECKING:
     from kb.analysis import Analysis
+    from kb.vault import Listing
 
 # The modules that load and analyse notes (YAML, JSON Schema, NetworkX) are imported by the commands
 # that need them: `kb check` of an unchanged vault answers without them, in a fraction of a second.
@@ -78,30 +79,36 @@ def notes_relative(written: str, target: Target) -> str:
     return relative.replace(os.sep, "/")
 
 
-def check_target(target: Target, use_cache: bool) -> Analysis:
+def check_target(target: Target, use_cache: bool, listed: Listing | None = None) -> Analysis:
     """Load and check the target's notes, reusing unchanged notes from the on-disk cache if allowed."""
     from kb.analysis import analyze_vault
     from kb.cache import load_cached
 
     settings = target.settings
-    vault = load_cached(target.root, target.project, settings.slugify, settings.separator, use_cache and settings.cache)
+    use_cache = use_cache and settings.cache
+    vault = load_cached(target.root, target.project, settings.slugify, settings.separator, use_cache, listed)
     return analyze_vault(vault, settings)
 
 
 def check_result(target: Target, use_cache: bool) -> CheckResult:
-    """The diagnostics of the target's notes; those of an unchanged vault come from the last check's."""
-
-    def checked(cached: bool) -> CheckResult:
-        analysis = check_target(target, cached)
-        return CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
-
+    """The diagnostics of the target's notes. With the cache, those of an unchanged vault are the last
+    check's, and after a few edits only the edited notes are checked again where that is enough."""
     if not (use_cache and target.settings.cache):
-        return checked(False)
-    state = vault_state(target.root, target.settings, datetime.date.today())
-    result = saved_result(target.project, target.root, state)
+        analysis = check_target(target, False)
+        return CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
+    root, project = target.root, target.project
+    state = vault_state(root, target.settings, datetime.date.today())
+    result = saved_result(project, root, state)
+    if result is not None:
+        return result
+    from kb.recheck import recheck, save_state
+
+    result = recheck(project, root, target.settings, state)
     if result is None:
-        result = checked(True)
-        save_result(target.project, target.root, state, result)
+        analysis = check_target(target, True, (state.entries, state.problems))
+        save_state(project, state, analysis)
+        result = CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
+    save_result(project, root, state, result)
     return result
 
 

@@ -58,6 +58,12 @@ def walk(root: Path) -> tuple[list[FileEntry], list[Diagnostic]]:
     return found, problems
 
 
+def listing(root: Path) -> tuple[list[FileEntry], list[Diagnostic]]:
+    """`walk`, with a `name-clash` at each file another file's path differs from only in case or normalisation."""
+    entries, problems = walk(root)
+    return entries, problems + name_clashes([entry.path for entry in entries])
+
+
 def name_clashes(paths: list[str]) -> list[Diagnostic]:
     """Files whose paths are equal once case and Unicode normalisation are ignored."""
     first: dict[str, str] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kb import diagnostics as diag
+from kb.checks import orphan_notes
 from kb.diagnostics import Diagnostic
 from kb.notes import Note
 from kb.resolve import Resolution
@@ -72,6 +73,11 @@ def backlinks(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, int, int]]:
 def orphans(graph: nx.MultiDiGraph) -> list[str]:
     """Notes with no link in or out (links to themselves do not count)."""
     return sorted(n for n, kind in graph.nodes(data="kind") if kind == "note" and not neighbours(graph, n))
+
+
+def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnostic]:
+    """An `orphan-note` at the top of each note that no other note links to or from."""
+    return orphan_notes(notes, set(orphans(graph)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from frontmatter import YAMLHandler
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
+from kb.pickling import pickled_by_fields
 from kb.sections import Heading, Slugify, find_block_ids, find_headings, toc_slugify
 from kb.wikilinks import Link, excluded_spans, frontmatter_bounds, scan, unclosed
 
@@ -33,6 +34,7 @@ YAML_LOADER = _Loader
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     """One Markdown note. `path` is relative to the notes root (`coding/cpt.md`)."""
@@ -106,13 +108,18 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Vault:
-    """Every note and other file under a notes root; `diagnostics`: what went wrong reading them and,
-    from `kb.vault.load_vault`, what the per-note content checks found."""
+    """Every note and other file under a notes root. `listing`: what went wrong listing and reading the files;
+    `note_problems`: what parsing each note and (from `kb.vault.load_vault`) its own content checks found."""
 
     root: Path
     notes: tuple[Note, ...]
     files: tuple[str, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    listing: tuple[Diagnostic, ...] = ()
+    note_problems: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return (*self.listing, *(d for problems in self.note_problems.values() for d in problems))
 
 
 def text_list(value: object) -> tuple[str, ...]:

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from kb.cachefiles import RACY_NS, cache_path, fingerprint, load, save
 from kb.diagnostics import Diagnostic
-from kb.files import walk
+from kb.files import FileEntry, listing
+from kb.pickling import pickled_by_fields
 from kb.settings import Settings
 
 KIND = "check"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """What `kb check` reports: its diagnostics, and the notes it checked."""
@@ -31,19 +33,25 @@ class CheckResult:
 
 @dataclass(frozen=True, slots=True)
 class VaultState:
-    """A digest of everything a check's result depends on; `settled` if no file was modified just now."""
+    """The notes folder as a check sees it: `stamp` digests everything its result depends on, `checker`
+    all but the files (kb's code, the settings, the day); `settled` if no file was modified just now."""
 
     stamp: str
+    checker: str
     settled: bool
+    entries: list[FileEntry]
+    problems: list[Diagnostic]  # from listing the folder
 
 
 def vault_state(root: Path, settings: Settings, today: datetime.date) -> VaultState:
     """The state of the notes under `root` as `kb check` with `settings` would see it on `today`."""
-    entries, problems = walk(root)
+    entries, problems = listing(root)
     options = [getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "slugify"]
-    parts = (fingerprint(settings.slugify, settings.separator), repr(options), today.isoformat(), entries, problems)
+    parts = (fingerprint(settings.slugify, settings.separator), repr(options), today.isoformat())
+    checker = hashlib.sha256(repr(parts).encode()).hexdigest()
+    stamp = hashlib.sha256(repr((checker, entries, problems)).encode()).hexdigest()
     newest = max((entry.stamp[0] for entry in entries), default=0)
-    return VaultState(hashlib.sha256(repr(parts).encode()).hexdigest(), time.time_ns() - newest >= RACY_NS)
+    return VaultState(stamp, checker, time.time_ns() - newest >= RACY_NS, entries, problems)
 
 
 def saved_result(project: Path, root: Path, state: VaultState) -> CheckResult | None:

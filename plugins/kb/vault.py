@@ -9,7 +9,7 @@ from kb import diagnostics as diag
 from kb import notes
 from kb.checks import note_checks
 from kb.diagnostics import Diagnostic
-from kb.files import name_clashes, walk
+from kb.files import FileEntry, listing
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Slugify, toc_slugify
 
@@ -24,15 +24,24 @@ def load_note(root: Path, path: str, slugify: Slugify, separator: str) -> tuple[
     return note, problems + note_checks(note, readable)
 
 
+Listing = tuple[list[FileEntry], list[Diagnostic]]
+
+
 def load_vault(
-    root: Path, slugify: Slugify = toc_slugify, separator: str = "-", cache: NoteCache | None = None
+    root: Path,
+    slugify: Slugify = toc_slugify,
+    separator: str = "-",
+    cache: NoteCache | None = None,
+    listed: Listing | None = None,
 ) -> Vault:
     """Read every note under `root`; problems become diagnostics, never exceptions.
 
     With a `cache`, a note whose file has the same modification time and size is not read again.
+    `listed`: the folder's `kb.files.listing`, if the caller has just made it.
     """
-    entries, problems = walk(root)
-    problems += name_clashes([entry.path for entry in entries])
+    entries, listing_problems = listed or listing(root)
+    problems = list(listing_problems)
+    by_note: dict[str, tuple[Diagnostic, ...]] = {}
     found = []
     files = []
     for entry in entries:
@@ -52,5 +61,5 @@ def load_vault(
             if cache is not None:
                 cache[path] = (entry.stamp, note, note_problems)
         found.append(note)
-        problems += note_problems
-    return Vault(root, tuple(found), tuple(files), tuple(problems))
+        by_note[path] = tuple(note_problems)
+    return Vault(root, tuple(found), tuple(files), tuple(problems), by_note)

@@ -1,0 +1,240 @@
+"""`kb check` after a few edits: only the edited notes are checked again when that is enough,
+and the result is always the one a full check (`--no-cache`) gives."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import kb.cli
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kb.cachefiles import cache_path
+from kb.cli import main
+
+from tests.test_properties import PROFILE
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+FRONT = "---\ntitle: {title}\naliases: [{alias}]\nlast_reviewed: 2026-01-05\nsources: [CMS]\n---\n"
+NOTES = {
+    "claims/adjudication.md": FRONT.format(title="Adjudication", alias="ADJ")
+    + "# Adjudication\n\n## Steps\n\nSee [[remittance#Codes]] and [[denial]] and [[modifier]]. ^steps\n",
+    "claims/remittance.md": FRONT.format(title="Remittance", alias="ERA")
+    + "# Remittance\n\n## Codes\n\nBack to [[adjudication]] and [[missing-note]].\n",
+    "claims/denial.md": FRONT.format(title="Denial", alias="DEN")
+    + "# Denial\n\n![[remittance#Codes]]\n\nSee [[adjudication^steps]].\n",
+    "coding/modifier.md": FRONT.format(title="Modifier", alias="MOD") + "# Modifier\n\nNo links yet.\n",
+    "coding/lonely.md": FRONT.format(title="Lonely", alias="LON") + "# Lonely\n\nNo links here or there.\n",
+    "coding/abbr.md": "---\ntitle: Abbr\nabbr: {CPT: Current Procedural Terminology}\n---\n# Abbr\n\n[[modifier]]\n",
+    "coding/chart.png": "",
+}
+SETTLED = time.time() - 3600  # an hour ago: past the window in which a file is not trusted
+
+
+def write(root: Path, rel: str, text: str, when: float = SETTLED) -> None:
+    path = root / "notes" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (when, when))
+
+
+def make_vault(root: Path) -> None:
+    for rel, text in NOTES.items():
+        write(root, rel, text)
+
+
+def output(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    main(["check", str(root / "notes"), "--format", "json", *extra])
+    return capsys.readouterr().out
+
+
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    make_vault(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the checks with the cache that loaded the whole vault (`--no-cache` always does)."""
+    counted: list[int] = []
+    real = kb.cli.check_target
+
+    def counting(target: kb.cli.Target, use_cache: bool, *args: object) -> object:
+        counted.extend([1] if use_cache else [])
+        return real(target, use_cache, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kb.cli, "check_target", counting)
+    return counted
+
+
+def edit(root: Path, rel: str, old: str, new: str, step: int = 1) -> None:
+    text = (root / "notes" / rel).read_text(encoding="utf-8")
+    assert old in text
+    write(root, rel, text.replace(old, new), SETTLED + step)
+
+
+RECHECKED = [  # edits that leave every name, heading and block id as it was, in notes that do not embed
+    ("claims/remittance.md", "[[missing-note]]", "[[missing-nope]] and [[adjudication#Nowhere]]"),
+    ("claims/remittance.md", "[[missing-note]]", "[[lonely]]"),  # the orphan is linked now
+    ("coding/modifier.md", "No links yet.", "See [[lonely]]."),  # and from a note that was linked to only
+    ("coding/lonely.md", "No links here or there.", "Only [[#Lonely]], [[lonely]] and [[nowhere]]."),  # still alone
+    ("claims/adjudication.md", "last_reviewed: 2026-01-05", "last_reviewed: 2019-01-05"),
+    ("claims/adjudication.md", "sources: [CMS]", "sources: CMS\ncodes: [99213, '99213']"),
+    ("claims/remittance.md", "Back to", "Patient John Smith, DOB 01/02/1960, back to"),
+    ("claims/remittance.md", "[[adjudication]]", "[[Adjudication]] [[chart.png]] [[claims/denial]]"),
+]
+FULL = [  # edits whose effect can reach other notes: the whole vault is checked again
+    ("claims/remittance.md", "## Codes", "## Code list"),
+    ("claims/remittance.md", "aliases: [ERA]", "aliases: [ERA, 835]"),
+    ("claims/remittance.md", "title: Remittance", "title: Remittance advice"),
+    ("claims/adjudication.md", " ^steps", ""),
+    ("claims/remittance.md", "[[missing-note]]", "![[modifier]]"),  # now it embeds
+    ("claims/denial.md", "See [[adjudication^steps]]", "See [[modifier]]"),  # it embeds
+    ("coding/modifier.md", "title: Modifier", "title: Modifier\nabbr: {MOD: a modifier}"),
+    ("coding/abbr.md", "Abbr\n\n[[modifier]]", "Abbr\n\nNothing."),  # it defines abbreviations
+    ("claims/remittance.md", "---\ntitle", "---\ntitle: [unclosed\ntitle"),
+]
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), RECHECKED)
+def test_an_edit_within_a_note_checks_only_that_note(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], rel: str, old: str, new: str
+) -> None:
+    before = output(vault, capsys)
+    assert full_checks == [1]
+    edit(vault, rel, old, new)
+    after = output(vault, capsys)
+    assert full_checks == [1], "the vault was loaded again"
+    assert after == output(vault, capsys, "--no-cache") != before
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), FULL)
+def test_an_edit_that_reaches_other_notes_checks_them_all(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], rel: str, old: str, new: str
+) -> None:
+    output(vault, capsys)
+    edit(vault, rel, old, new)
+    after = output(vault, capsys)
+    assert full_checks == [1, 1]
+    assert after == output(vault, capsys, "--no-cache")
+
+
+def test_an_embedded_note_is_rechecked_alone(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
+) -> None:
+    output(vault, capsys)
+    edit(vault, "claims/remittance.md", "Back to", "Now back to [[denial]] and")  # denial embeds it
+    after = output(vault, capsys)
+    assert full_checks == [1]
+    assert after == output(vault, capsys, "--no-cache")
+
+
+def test_files_added_or_removed_check_the_whole_vault(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
+) -> None:
+    output(vault, capsys)
+    write(vault, "coding/new.md", "# New\n\n[[modifier]]\n")
+    assert output(vault, capsys) == output(vault, capsys, "--no-cache")
+    (vault / "notes/coding/chart.png").unlink()
+    assert output(vault, capsys) == output(vault, capsys, "--no-cache")
+    assert full_checks == [1, 1, 1]
+
+
+def test_edits_are_rechecked_one_after_another(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
+) -> None:
+    output(vault, capsys)
+    for step, (rel, old, new) in enumerate([RECHECKED[0], RECHECKED[3], RECHECKED[2]], start=1):
+        edit(vault, rel, old, new, step)
+        assert output(vault, capsys) == output(vault, capsys, "--no-cache")
+    assert full_checks == [1]
+
+
+def test_a_note_saved_just_now_is_read_again_next_time(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
+) -> None:
+    output(vault, capsys)
+    remittance = vault / "notes/claims/remittance.md"
+    text = remittance.read_text(encoding="utf-8")
+    remittance.write_text(text.replace("missing-note", "missing-nope"), encoding="utf-8")  # now, same size
+    saved_at = remittance.stat().st_mtime_ns
+    assert "missing-nope" in output(vault, capsys)
+    remittance.write_text(text, encoding="utf-8")
+    os.utime(remittance, ns=(saved_at, saved_at))  # saved again within the clock's granularity: the same time
+    assert "missing-nope" not in output(vault, capsys)
+    assert full_checks == [1]
+
+
+def test_a_damaged_state_file_means_a_full_check(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
+) -> None:
+    output(vault, capsys)
+    cache_path(vault, vault / "notes", "state").write_bytes(b"not a pickle")
+    edit(vault, *RECHECKED[0])
+    assert output(vault, capsys) == output(vault, capsys, "--no-cache")
+    assert full_checks == [1, 1]
+
+
+# Random edits: bodies made of links (to notes, headings, blocks, aliases, files, nowhere), headings,
+# block ids, embeds and frontmatter changes; after each, the check must equal a full one.
+PIECES = st.sampled_from(
+    [
+        "[[adjudication]] ",
+        "[[remittance#Codes]] ",
+        "[[remittance#Nope]] ",
+        "[[adjudication^steps]] ",
+        "[[ERA]] ",
+        "[[chart.png]] ",
+        "[[missing-note]] ",
+        "[[Modifier]] ",
+        "[[#Steps]] ",
+        "![[modifier]] ",
+        "text ",
+        "\n## Steps\n",
+        " ^steps\n",
+        "\n",
+    ]
+)
+BODY = st.lists(PIECES, max_size=8).map("".join)
+FRONTS = st.sampled_from(
+    [
+        FRONT.format(title="{title}", alias="{alias}"),
+        FRONT.format(title="{title}", alias="{alias}").replace("2026-01-05", "2020-01-05"),
+        "---\ntitle: {title}\naliases: [{alias}]\n---\n",
+        "---\ntitle: {title}\naliases: [{alias}, Other]\nsources: [CMS]\n---\n",
+    ]
+)
+NAMES = {
+    "claims/adjudication.md": ("Adjudication", "ADJ"),
+    "claims/remittance.md": ("Remittance", "ERA"),
+    "claims/denial.md": ("Denial", "DEN"),
+    "coding/modifier.md": ("Modifier", "MOD"),
+}
+EDITS = st.lists(st.tuples(st.sampled_from(sorted(NAMES)), FRONTS, BODY), min_size=1, max_size=4)
+
+
+@settings(PROFILE, max_examples=150)
+@given(EDITS)
+def test_random_edits_give_the_full_check_result(edits: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        root = Path(folder)
+        make_vault(root)
+        json_output(root)
+        for step, (rel, front, body) in enumerate(edits, start=1):
+            title, alias = NAMES[rel]
+            write(root, rel, front.format(title=title, alias=alias) + f"# {title}\n\n{body}", SETTLED + step)
+            assert json_output(root) == json_output(root, "--no-cache")
+
+
+def json_output(root: Path, *extra: str) -> str:
+    with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):
+        main(["check", "notes", "--format", "json", *extra])
+    return out.getvalue()
