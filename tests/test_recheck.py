@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import kb.cli
+import kb.notes
+import kb.recheck
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,6 +54,19 @@ def make_vault(root: Path) -> None:
 def output(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
     main(["check", str(root / "notes"), "--format", "json", *extra])
     return capsys.readouterr().out
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The path of every note parsed from here on."""
+    parsed: list[str] = []
+    real = kb.notes.parse_note
+
+    def counting(path: str, *args: object, **kwargs: object) -> object:
+        parsed.append(path)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kb.notes, "parse_note", counting)
+    return parsed
 
 
 @pytest.fixture
@@ -148,14 +163,33 @@ def test_files_added_or_removed_check_the_whole_vault(
     assert full_checks == [1, 1, 1]
 
 
+@pytest.mark.parametrize("fold_after", [0, kb.recheck.MAX_EDITS])  # each edit saved in the whole state, or apart
 def test_edits_are_rechecked_one_after_another(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], monkeypatch: pytest.MonkeyPatch, fold_after: int
+) -> None:
+    monkeypatch.setattr(kb.recheck, "MAX_EDITS", fold_after)
+    output(vault, capsys)
+    parses = count_parses(monkeypatch)
+    for step, (rel, old, new) in enumerate([RECHECKED[0], RECHECKED[3], RECHECKED[2]], start=1):
+        edit(vault, rel, old, new, step)
+        parses.clear()
+        rechecked = output(vault, capsys)
+        assert parses == [rel]  # not the notes edited before: their new state was kept
+        assert rechecked == output(vault, capsys, "--no-cache")
+    assert full_checks == [1]
+
+
+def test_edits_kept_before_a_full_check_are_not_used_after_it(
     vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
 ) -> None:
     output(vault, capsys)
-    for step, (rel, old, new) in enumerate([RECHECKED[0], RECHECKED[3], RECHECKED[2]], start=1):
-        edit(vault, rel, old, new, step)
-        assert output(vault, capsys) == output(vault, capsys, "--no-cache")
-    assert full_checks == [1]
+    edit(vault, "coding/modifier.md", "No links yet.", "See [[remittance#Codes]].")
+    output(vault, capsys)  # rechecked: kept as an edit, its link to remittance#Codes resolves
+    edit(vault, "claims/remittance.md", "## Codes", "## Code list", step=2)
+    output(vault, capsys)  # a heading changed: a full check, a new state
+    edit(vault, *RECHECKED[3], step=3)
+    assert full_checks == [1, 1]
+    assert output(vault, capsys) == output(vault, capsys, "--no-cache")  # modifier's link is broken now
 
 
 def test_a_note_saved_just_now_is_read_again_next_time(

@@ -12,9 +12,10 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kb.sections import Slugify
+if TYPE_CHECKING:
+    from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
 FORMAT = 3  # bump when the layout of a cache file changes

@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb import diagnostics as diag
-from kb.atomic import WriteError, replace_files
-from kb.changed import ChangedError, changed_files
 from kb.collector import without_cycle_collection
-from kb.redirects import RedirectError, add_redirect
 from kb.results import CheckResult, save_result, saved_result, vault_state
 from kb.settings import Settings, SettingsError, read_mkdocs_yml
 
@@ -119,6 +116,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     notes = len(result.notes)
     scope = ""
     if args.changed_only:
+        from kb.changed import ChangedError, changed_files
+
         try:
             changed = changed_files(target.root, args.changed_only)
         except ChangedError as error:
@@ -177,6 +176,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_rename(args: argparse.Namespace) -> int:
     from kb.analysis import analyze
+    from kb.atomic import WriteError, replace_files
+    from kb.redirects import RedirectError, add_redirect
     from kb.rename import RenameError, file_contents, plan_rename, unified_diff
 
     target = locate(args.notes_dir, args.config)

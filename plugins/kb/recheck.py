@@ -11,6 +11,7 @@ which saves a new state.
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ from kb.vault import load_note
 if TYPE_CHECKING:
     from kb.analysis import Analysis
 
-KIND = "state"
+KIND, EDITS_KIND = "state", "state-edits"
+MAX_EDITS = 100  # notes rechecked since the last full state, at most, before a new state is saved
 NEVER = (-1, -1)  # the stamp of a note modified just now: it may change again unseen, so it is parsed next time
 
 
@@ -50,11 +52,21 @@ class NoteState:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CheckState:
-    """What the last check found, note by note."""
+    """What the last full check found, note by note."""
 
+    token: str  # tells the edits made since this state from those made since another
     files: tuple[str, ...]  # every file under the notes folder, in listing order
     notes: dict[str, NoteState]
     wide: tuple[Diagnostic, ...]  # found by the checks of several notes together, except orphans
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """The notes rechecked since the full check `token`: a small file to save instead of the whole state."""
+
+    token: str
+    notes: dict[str, NoteState]
 
 
 def outline(note: Note) -> Note:
@@ -76,8 +88,13 @@ def settled_stamp(entry: FileEntry, now_ns: int) -> tuple[int, int]:
     return entry.stamp if now_ns - entry.stamp[0] >= RACY_NS else NEVER
 
 
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
 def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     """Keep what the full check `analysis` found, note by note, for `recheck`."""
+    wide = analysis.findings.wide
     targets: dict[str, set[str]] = {note.path: set() for note in analysis.vault.notes}
     for res in analysis.resolutions:
         if res.note is not None and res.note.path != res.source.path:
@@ -93,8 +110,8 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
         )
         for note in analysis.vault.notes
     }
-    saved = CheckState(tuple(entry.path for entry in state.entries), notes, analysis.findings.wide)
-    save(cache_path(project, analysis.vault.root, KIND), state.checker, saved)
+    files = tuple(entry.path for entry in state.entries)
+    save(cache_path(project, analysis.vault.root, KIND), state.checker, CheckState(new_token(), files, notes, wide))
 
 
 def recheck(project: Path, root: Path, settings: Settings, state: VaultState) -> CheckResult | None:
@@ -102,7 +119,9 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
     saved = load(cache_path(project, root, KIND), state.checker)
     if not isinstance(saved, CheckState) or saved.files != tuple(entry.path for entry in state.entries):
         return None
-    notes = dict(saved.notes)
+    edits = load(cache_path(project, root, EDITS_KIND), state.checker)
+    since = dict(edits.notes) if isinstance(edits, Edits) and edits.token == saved.token else {}
+    notes = {**saved.notes, **since}
     edited: list[tuple[FileEntry, Note, list[Diagnostic]]] = []
     for entry in state.entries:
         old = notes.get(entry.path)
@@ -131,8 +150,14 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             reviewed = review_dates(alone, settings.stale_after_days)
             found = (*problems, *(p for r in resolutions for p in r.problems), *reviewed)
             linked = frozenset(r.note.id for r in resolutions if r.note is not None and r.note.path != note.path)
-            notes[note.path] = NoteState(settled_stamp(entry, now), outline(note), found, linked, False)
-        save(cache_path(project, root, KIND), state.checker, CheckState(saved.files, notes, saved.wide))
+            notes[note.path] = since[note.path] = NoteState(
+                settled_stamp(entry, now), outline(note), found, linked, False
+            )
+        if len(since) > max(MAX_EDITS, len(notes) // 10):  # the edits file would be as slow to read: fold it in
+            whole = CheckState(new_token(), saved.files, notes, saved.wide)
+            save(cache_path(project, root, KIND), state.checker, whole)
+        else:
+            save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since))
     linked_to = set().union(*(known.targets for known in notes.values()))
     lonely = {known.outline.id for known in notes.values() if not known.targets and known.outline.id not in linked_to}
     findings = Findings(
