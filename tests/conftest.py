@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import kb.notes
 import pytest
 from kb.cli import main
 
@@ -38,6 +39,20 @@ def make_vault(tmp_path: Path) -> MakeVault:
         return write_vault(tmp_path / "notes", files)
 
     return make
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The path of every note parsed from here on."""
+    parsed: list[str] = []
+    real = kb.notes.parse_note
+
+    def counting(path: str, *args: object, **kwargs: object) -> object:
+        parsed.append(path)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kb.notes, "parse_note", counting)
+    return parsed
 
 
 def run_kb(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import kb.cli
-import kb.notes
 import pytest
 from kb.cachefiles import CACHE_DIR, RACY_NS, cache_path, fingerprint
 from kb.cli import main
@@ -39,20 +38,6 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         path.write_text(text, encoding="utf-8")
         os.utime(path, (SETTLED, SETTLED))
     return tmp_path
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The path of every note parsed from here on."""
-    parsed: list[str] = []
-    real = kb.notes.parse_note
-
-    def counting(path: str, *args: object, **kwargs: object) -> object:
-        parsed.append(path)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(kb.notes, "parse_note", counting)
-    return parsed
 
 
 def check(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:

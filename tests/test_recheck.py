@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import kb.cli
-import kb.notes
 import kb.recheck
 import pytest
 from hypothesis import given, settings
@@ -54,19 +53,6 @@ def make_vault(root: Path) -> None:
 def output(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
     main(["check", str(root / "notes"), "--format", "json", *extra])
     return capsys.readouterr().out
-
-
-def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The path of every note parsed from here on."""
-    parsed: list[str] = []
-    real = kb.notes.parse_note
-
-    def counting(path: str, *args: object, **kwargs: object) -> object:
-        parsed.append(path)
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(kb.notes, "parse_note", counting)
-    return parsed
 
 
 @pytest.fixture
@@ -165,11 +151,15 @@ def test_files_added_or_removed_check_the_whole_vault(
 
 @pytest.mark.parametrize("fold_after", [0, kb.recheck.MAX_EDITS])  # each edit saved in the whole state, or apart
 def test_edits_are_rechecked_one_after_another(
-    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], monkeypatch: pytest.MonkeyPatch, fold_after: int
+    vault: Path,
+    capsys: pytest.CaptureFixture,
+    full_checks: list[int],
+    parses: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fold_after: int,
 ) -> None:
     monkeypatch.setattr(kb.recheck, "MAX_EDITS", fold_after)
     output(vault, capsys)
-    parses = count_parses(monkeypatch)
     for step, (rel, old, new) in enumerate([RECHECKED[0], RECHECKED[3], RECHECKED[2]], start=1):
         edit(vault, rel, old, new, step)
         parses.clear()
