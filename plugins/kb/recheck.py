@@ -26,6 +26,7 @@ from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.pickling import pickled_by_fields
 from kb.resolve import Index, resolve_link
 from kb.results import CheckResult, VaultState
+from kb.sections import Heading
 from kb.settings import Settings
 from kb.vault import load_note
 
@@ -69,9 +70,14 @@ class Edits:
     notes: dict[str, NoteState]
 
 
-def outline(note: Note) -> Note:
+def outline(note: Note, shared: dict[tuple[int, str, str], Heading]) -> Note:
+    """`note` without what other notes' links do not read. Its headings keep no position, so a heading
+    that many notes have (Overview, Related ...) is one object in all of them (`shared`), and the
+    saved state is smaller and quicker to read."""
     meta = {"aliases": note.meta["aliases"]} if "aliases" in note.meta else {}
-    return Note(note.path, note.title, "", meta, 0, (), note.headings, note.block_ids)
+    keys = [(h.level, h.text, h.slug) for h in note.headings]
+    headings = tuple(shared.setdefault(key, Heading(*key, 0, 0)) for key in keys)
+    return Note(note.path, note.title, "", meta, 0, (), headings, note.block_ids)
 
 
 def names(note: Note) -> tuple[object, ...]:
@@ -100,10 +106,11 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
         if res.note is not None and res.note.path != res.source.path:
             targets[res.source.path].add(res.note.id)
     stamps, now = {entry.path: entry.stamp for entry in state.entries}, time.time_ns()
+    shared: dict[tuple[int, str, str], Heading] = {}
     notes = {
         note.path: NoteState(
             settled_stamp(FileEntry(note.path, stamps.get(note.path, NEVER)), now),
-            outline(note),
+            outline(note, shared),
             tuple(analysis.findings.notes[note.path]),
             frozenset(targets[note.path]),
             reaches(note),
@@ -151,7 +158,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             found = (*problems, *(p for r in resolutions for p in r.problems), *reviewed)
             linked = frozenset(r.note.id for r in resolutions if r.note is not None and r.note.path != note.path)
             notes[note.path] = since[note.path] = NoteState(
-                settled_stamp(entry, now), outline(note), found, linked, False
+                settled_stamp(entry, now), outline(note, {}), found, linked, False
             )
         if len(since) > max(MAX_EDITS, len(notes) // 10):  # the edits file would be as slow to read: fold it in
             whole = CheckState(new_token(), saved.files, notes, saved.wide)
