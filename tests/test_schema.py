@@ -185,6 +185,7 @@ def test_readme_documents_the_schema() -> None:
 
 # Values at the edges of the schema's types, formats and enums.
 TRICKY = [None, True, 0, 2.5, "", " ", "x", "2026-11-01", "2026-02-30", "2026-W01-1", "20261101", "2026-1-01"]
+TRICKY += ["2026-11-01\n", "２０２６-11-01", "2026-11-01T10:00", "0000-01-01", "2024-02-29", "2025-02-29"]
 TRICKY += ["draft", "reviewed", "toc", "navigation", [], [""], ["x"], [1], [None], {}, {"": "x"}, {"x": ""}, {"x": 1}]
 # Any YAML value, with the texts the schema's formats and enums care about.
 ANY_VALUE = st.recursive(

@@ -8,11 +8,10 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
 from rapidfuzz import fuzz, process, utils
 
 from kb import diagnostics as diag
@@ -20,7 +19,11 @@ from kb.diagnostics import Diagnostic
 from kb.notes import Note
 from kb.positions import FrontmatterPositions, KeyPath
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
 SCHEMA_FILE = Path(__file__).with_name("frontmatter.schema.json")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # jsonschema's, with fromisoformat for the day
 
 
 @cache
@@ -31,7 +34,19 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # for the messages about invalid notes only: slow to import
+
     return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def is_date(value: object) -> bool:
+    """The schema's "date" format as jsonschema checks it: a real day, written YYYY-MM-DD."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(DATE_RE.fullmatch(value)) and bool(datetime.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 @cache
@@ -40,7 +55,7 @@ def _fast_validator() -> Callable[[Any], Any]:
 
     Nearly every note is valid; only the others go through jsonschema, whose errors say where and why.
     """
-    formats = {"date": lambda value: Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")}  # as jsonschema
+    formats = {"date": is_date}
     return fastjsonschema.compile(schema(), formats=formats, use_default=False, detailed_exceptions=False)
 
 
