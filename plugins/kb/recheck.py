@@ -90,8 +90,9 @@ def reaches(note: Note) -> bool:
     return bool(note.abbr) or any(link.embed for link in note.links)
 
 
-def settled_stamp(entry: FileEntry, now_ns: int) -> tuple[int, int]:
-    return entry.stamp if now_ns - entry.stamp[0] >= RACY_NS else NEVER
+def settled_stamp(stamp: tuple[int, int], now_ns: int) -> tuple[int, int]:
+    """The file's (time, size) to compare next time; NEVER for a file too new to be trusted."""
+    return stamp if now_ns - stamp[0] >= RACY_NS else NEVER
 
 
 def new_token() -> str:
@@ -109,7 +110,7 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     shared: dict[tuple[int, str, str], Heading] = {}
     notes = {
         note.path: NoteState(
-            settled_stamp(FileEntry(note.path, stamps.get(note.path, NEVER)), now),
+            settled_stamp(stamps.get(note.path, NEVER), now),
             outline(note, shared),
             tuple(analysis.findings.notes[note.path]),
             frozenset(targets[note.path]),
@@ -158,7 +159,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             found = (*problems, *(p for r in resolutions for p in r.problems), *reviewed)
             linked = frozenset(r.note.id for r in resolutions if r.note is not None and r.note.path != note.path)
             notes[note.path] = since[note.path] = NoteState(
-                settled_stamp(entry, now), outline(note, {}), found, linked, False
+                settled_stamp(entry.stamp, now), outline(note, {}), found, linked, False
             )
         if len(since) > max(MAX_EDITS, len(notes) // 10):  # the edits file would be as slow to read: fold it in
             whole = CheckState(new_token(), saved.files, notes, saved.wide)

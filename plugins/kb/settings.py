@@ -29,7 +29,7 @@ OPTIONS: dict[str, tuple[Any, type, str]] = {
     "glossary_split_at": (300, int, "past this many notes the glossary has one page per letter (glossary/a.md ...)"),
     "tags": (True, bool, "generate the tags index page (tags.md) for Material's tags plugin"),
     "graph": (True, bool, "generate the graph page (graph.md) and graph.json"),
-    "cache": (True, bool, "reuse notes whose file has not changed, and the last check of an unchanged vault"),
+    "cache": (True, bool, "reuse unchanged notes and the last result of an unchanged vault; recheck edits alone"),
 }
 LINK_TEXTS = ("title", "as-written")
 
