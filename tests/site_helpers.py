@@ -11,10 +11,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kb.analysis import Analysis, analyze_vault
+from kb.htmlpage import GeneratedPage, Writer, write_page
 from kb.notes import Note, Vault, parse_note
 from kb.settings import Settings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.structure.files import File
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
@@ -38,6 +40,20 @@ def note(path: str, title: str = "", body: str = "", **meta: object) -> Note:
 
 def analysis_of(notes: list[Note], settings: Settings | None = None) -> Analysis:
     return analyze_vault(Vault(Path("notes"), tuple(notes), (), ()), settings or Settings())
+
+
+def site_url(path: str) -> str:
+    """The URL MkDocs gives the page at source `path` (directory URLs)."""
+    return File(path, None, "", True).url
+
+
+def writer_for(analysis: Analysis) -> Writer:
+    return Writer("", site_url, analysis.abbreviations)
+
+
+def page_text(page: GeneratedPage) -> str:
+    """A generated page's Markdown, then its HTML as the site writes it (no permalinks)."""
+    return page.markdown + write_page(page.blocks, set(), {})[0]
 
 
 def write_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:

@@ -7,7 +7,7 @@ from kb.settings import Settings
 from kb.sitepages import folder_title, generated_pages
 from kb.siteplan import in_navigation, url_key
 
-from tests.site_helpers import analysis_of, note
+from tests.site_helpers import analysis_of, note, page_text, site_url
 
 VAULT = [
     note("claims/cms-1500.md", "CMS-1500", description="The professional claim form."),
@@ -19,8 +19,12 @@ VAULT = [
 
 
 def pages(notes=VAULT, **options: object) -> dict[str, str]:
+    """Each generated page's Markdown and HTML, by path."""
     settings = Settings(**options)  # type: ignore[arg-type]
-    return generated_pages(analysis_of(notes, settings), settings, True, "billing-kb", "A knowledge base.")
+    generated = generated_pages(
+        analysis_of(notes, settings), settings, site_url, True, "billing-kb", "A knowledge base."
+    )
+    return {path: page_text(page) for path, page in generated.items()}
 
 
 def test_every_folder_without_an_index_page_gets_one() -> None:
@@ -28,20 +32,26 @@ def test_every_folder_without_an_index_page_gets_one() -> None:
     assert sorted(generated) == ["claims/index.md", "claims/x12/index.md", "glossary.md", "index.md", "tags.md"]
     claims = generated["claims/index.md"]
     assert claims.startswith("---\nsearch:\n  exclude: true\n---\n# Claims\n")
-    assert "## Topics\n\n- [X12](x12/index.md) (1 note)" in claims
-    assert "- [CMS&#45;1500](cms-1500.md) — The professional claim form&#46;\n- [UB&#45;04](ub-04.md)\n" in claims
+    assert '<h2 id="topics">Topics</h2>\n<ul>\n<li><a href="x12/">X12</a> (1 note)</li>' in claims
+    assert '<h2 id="notes">Notes</h2>' in claims
+    assert (
+        '<li><a href="cms-1500/">CMS-1500</a> — The professional claim form.</li>\n<li><a href="ub-04/">UB-04</a>'
+        in claims
+    )
     assert "x12-837" not in claims  # a subfolder's notes are on its own page
 
 
 def test_the_home_page_lists_topics_and_the_generated_pages() -> None:
     home = pages()["index.md"]
     assert home.startswith('---\ntitle: "Home"\nsearch:\n  exclude: true\n---\n# billing&#45;kb\n')
-    assert "See also: [Glossary](glossary.md) · [Tags](tags.md)" in home
-    assert "- [Claims](claims/index.md) (3 notes)\n- [Coverage](coverage/index.md) (1 note)" in home
+    assert (
+        '<p>A knowledge base.</p>\n<p>See also: <a href="glossary/">Glossary</a> · <a href="tags/">Tags</a></p>' in home
+    )
+    assert '<li><a href="claims/">Claims</a> (3 notes)</li>\n<li><a href="coverage/">Coverage</a> (1 note)</li>' in home
 
 
 def test_a_split_glossary_is_linked_from_home() -> None:
-    assert "[Glossary](glossary/index.md)" in pages(glossary_split_at=1)["index.md"]
+    assert '<a href="glossary/">Glossary</a>' in pages(glossary_split_at=1)["index.md"]
 
 
 def test_a_folder_index_page_does_not_grow_with_notes_elsewhere() -> None:
@@ -64,7 +74,7 @@ def test_a_note_named_like_a_generated_page_is_an_error_and_is_not_overwritten(p
     [problem] = [d for d in analysis.diagnostics if d.code == "reserved-name"]
     assert (problem.path, problem.line, problem.col, problem.severity) == (path, 1, 1, "error")
     assert problem.message.startswith(reported)
-    generated = generated_pages(analysis, Settings(), True, "kb")
+    generated = generated_pages(analysis, Settings(), site_url, True, "kb")
     assert not {url_key(p) for p in generated} & {url_key(n.path) for n in analysis.vault.notes}
     assert "glossary.md" not in generated or not path.lower().startswith("glossary")
     assert "tags.md" not in generated or not path.lower().startswith("tags")
@@ -73,13 +83,13 @@ def test_a_note_named_like_a_generated_page_is_an_error_and_is_not_overwritten(p
 def test_reserved_names_follow_the_options() -> None:
     analysis = analysis_of([note("glossary.md", "Mine")], Settings(glossary=False))
     assert not [d for d in analysis.diagnostics if d.code == "reserved-name"]
-    assert "glossary.md" not in generated_pages(analysis, Settings(glossary=False), True, "kb")
+    assert "glossary.md" not in generated_pages(analysis, Settings(glossary=False), site_url, True, "kb")
 
 
 def test_a_real_index_page_is_kept_and_not_reported() -> None:
     analysis = analysis_of(VAULT)
     assert not analysis.site.problems
-    assert "coverage/index.md" not in generated_pages(analysis, Settings(), True, "kb")
+    assert "coverage/index.md" not in generated_pages(analysis, Settings(), site_url, True, "kb")
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from markdown.extensions.toc import unique
 
+from kb.htmlpage import GeneratedPage, Heading, Writer, items
 from kb.notepage import fact_lines
 from kb.notes import Note
-from kb.render import Page, md_text
-from kb.resolve import Index, fold
+from kb.render import md_text
+from kb.resolve import fold
 from kb.settings import Settings
 
 DIGITS, OTHER = "0-9", "other"
@@ -59,26 +60,28 @@ def by_tag(notes: Iterable[Note]) -> dict[str, list[Note]]:
     return dict(sorted(groups.items(), key=lambda item: (fold(item[0]), item[0])))
 
 
-def entry(note: Note, page: Page) -> str:
+def entry(note: Note, writer: Writer) -> str:
     """One glossary line: the linked title, its description, then aliases and codes."""
-    line = f"- [{md_text(note.title)}]({page.url(note.path)}){{ .kb-term }}"
+    line = writer.link(note.path, writer.text(note.title), "kb-term")
     if note.description:
-        line += f" — {md_text(note.description)}"
-    return line + "".join(f"<br>\n  {fact}" for fact in fact_lines(note))
+        line += f" — {writer.text(note.description)}"
+    return line + "".join(f"<br>\n  {fact}" for fact in fact_lines(note, writer.text))
 
 
-def letter_index(groups: Mapping[str, Sequence[Note]], link: Callable[[str], str], current: str = "") -> str:
-    """A–Z (and 0–9, Other) links to the groups that have notes; empty letters are shown greyed."""
-    items = []
+def letter_index(
+    groups: Mapping[str, Sequence[Note]], writer: Writer, target: Callable[[str], str], current: str = ""
+) -> str:
+    """A–Z (and 0–9, Other) links to the groups' `target`s that have notes; empty letters are shown greyed."""
+    shown = []
     for group in GROUPS:
         label = LABELS[group]
         if group == current:
-            items.append(f"**{label}**")
+            shown.append(f"<strong>{label}</strong>")
         elif group in groups:
-            items.append(f"[{label}]({link(group)})")
+            shown.append(writer.link(target(group), label))
         elif group in string.ascii_lowercase:
-            items.append(f'<span class="kb-letter-empty">{label}</span>')
-    return " ".join(items) + "\n{ .kb-letters }"
+            shown.append(f'<span class="kb-letter-empty">{label}</span>')
+    return '<p class="kb-letters">' + " ".join(shown) + "</p>"
 
 
 def tag_slugs(tags: Iterable[str], settings: Settings) -> dict[str, str]:
@@ -90,46 +93,59 @@ def tag_slugs(tags: Iterable[str], settings: Settings) -> dict[str, str]:
     }
 
 
-def single_page(notes: Sequence[Note], index: Index, settings: Settings) -> dict[str, str]:
-    page = Page("glossary.md", index, settings)
+def title_markdown(title: str) -> str:
+    """A generated glossary page's Markdown: out of search, and its title."""
+    return f"{front_matter()}# {title}\n"
+
+
+def single_page(notes: Sequence[Note], settings: Settings, writer: Writer) -> dict[str, GeneratedPage]:
+    writer = writer.at("glossary.md")
     letters, tags = by_initial(notes), by_tag(notes)
     slugs = tag_slugs(tags, settings)
-    parts = [f"{front_matter()}# Glossary\n\n{INTRO} [By tag](#by-tag)", letter_index(letters, "#{}".format)]
+    blocks: list[str | Heading] = [
+        f"<p>{INTRO} {writer.link('#by-tag', 'By tag')}</p>",
+        letter_index(letters, writer, "#{}".format),
+    ]
     for group, members in letters.items():
-        parts.append(f"## {LABELS[group]} {{ #{group} }}\n\n" + "\n".join(entry(note, page) for note in members))
+        blocks += [Heading(2, LABELS[group], group), items(entry(note, writer) for note in members)]
     if tags:
-        parts.append("## By tag { #by-tag }")
+        blocks.append(Heading(2, "By tag", "by-tag"))
         for tag, members in tags.items():
-            listing = "\n".join(f"- [{md_text(note.title)}]({page.url(note.path)})" for note in members)
-            parts.append(f"### {md_text(tag)} {{ #tag-{slugs[tag]} }}\n\n{listing}")
-    return {"glossary.md": "\n\n".join(parts) + "\n"}
+            listing = items(writer.link(note.path, writer.text(note.title)) for note in members)
+            blocks += [Heading(3, tag, f"tag-{slugs[tag]}"), listing]
+    return {"glossary.md": GeneratedPage(title_markdown("Glossary"), tuple(blocks))}
 
 
-def split_pages(notes: Sequence[Note], index: Index, settings: Settings) -> dict[str, str]:
+def split_pages(notes: Sequence[Note], settings: Settings, writer: Writer) -> dict[str, GeneratedPage]:
     letters, tags = by_initial(notes), by_tag(notes)
     slugs = tag_slugs(tags, settings)
-    tag_list = "\n".join(f"- [{md_text(tag)}](tag-{slugs[tag]}.md) ({len(members)})" for tag, members in tags.items())
-    pages = {
-        "glossary/index.md": f"{front_matter()}# Glossary\n\n{INTRO}\n\n"
-        + letter_index(letters, "{}.md".format)
-        + (f"\n\n## By tag\n\n{tag_list}\n" if tags else "\n")
-    }
+    home = writer.at("glossary/index.md")
+    blocks: list[str | Heading] = [
+        f"<p>{INTRO}</p>",
+        letter_index(letters, home, "glossary/{}.md".format),
+    ]
+    if tags:
+        tag_list = items(
+            f"{home.link(f'glossary/tag-{slugs[tag]}.md', writer.text(tag))} ({len(members)})"
+            for tag, members in tags.items()
+        )
+        blocks += [Heading(2, "By tag", "by-tag"), tag_list]
+    pages = {"glossary/index.md": GeneratedPage(title_markdown("Glossary"), tuple(blocks))}
     for group, members in letters.items():
-        path = f"glossary/{group}.md"
-        page = Page(path, index, settings)
-        listing = "\n".join(entry(note, page) for note in members)
-        letters_line = letter_index(letters, "{}.md".format, group)
-        pages[path] = f"{front_matter()}# Glossary: {LABELS[group]}\n\n{letters_line}\n\n{listing}\n"
+        page = writer.at(f"glossary/{group}.md")
+        letters_line = letter_index(letters, page, "glossary/{}.md".format, group)
+        listing = items(entry(note, page) for note in members)
+        pages[page.path] = GeneratedPage(title_markdown(f"Glossary: {LABELS[group]}"), (letters_line, listing))
     for tag, members in tags.items():
-        path = f"glossary/tag-{slugs[tag]}.md"
-        page = Page(path, index, settings)
-        listing = "\n".join(entry(note, page) for note in members)
-        pages[path] = f"{front_matter()}# Glossary: {md_text(tag)}\n\n[All letters](index.md)\n\n{listing}\n"
+        page = writer.at(f"glossary/tag-{slugs[tag]}.md")
+        back = f"<p>{page.link('glossary/index.md', 'All letters')}</p>"
+        listing = items(entry(note, page) for note in members)
+        pages[page.path] = GeneratedPage(title_markdown(f"Glossary: {md_text(tag)}"), (back, listing))
     return pages
 
 
-def glossary_pages(notes: Sequence[Note], index: Index, settings: Settings) -> dict[str, str]:
-    """Markdown of every glossary page, by path."""
+def glossary_pages(notes: Sequence[Note], settings: Settings, writer: Writer) -> dict[str, GeneratedPage]:
+    """Every glossary page by path; `writer` links and escapes for the site."""
     if len(notes) > settings.glossary_split_at:
-        return split_pages(notes, index, settings)
-    return single_page(notes, index, settings)
+        return split_pages(notes, settings, writer)
+    return single_page(notes, settings, writer)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kb.notes import Note
 from kb.render import md_text
 from kb.sections import find_headings
 from kb.wikilinks import excluded_spans
 
 
-def fact_lines(note: Note) -> list[str]:
-    """ "Also known as" (aliases) and "Codes" as Markdown lines; user text escaped."""
+def fact_lines(note: Note, text: Callable[[str], str] = md_text) -> list[str]:
+    """ "Also known as" (aliases) and "Codes" as lines of Markdown, or of HTML, as `text` escapes user text."""
     lines = []
     if note.aliases:
-        aliases = ", ".join(md_text(alias) for alias in note.aliases)
+        aliases = ", ".join(text(alias) for alias in note.aliases)
         lines.append(f'<span class="kb-label">Also known as</span> {aliases}')
     if note.codes:
-        codes = " ".join(f"<code>{md_text(code)}</code>" for code in note.codes)
+        codes = " ".join(f"<code>{text(code)}</code>" for code in note.codes)
         lines.append(f'<span class="kb-label">Codes</span> {codes}')
     return lines
 

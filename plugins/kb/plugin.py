@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from kb.cache import load_cached
 from kb.collector import without_cycle_collection
 from kb.config import KnowledgeBaseConfig
 from kb.diagnostics import format_text
+from kb.htmlpage import GeneratedPage, write_page
 from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
@@ -57,6 +60,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.notes_by_url: dict[str, Note] = {}
         self.graph_site: graphview.GraphSite | None = None
         self.after_note: dict[str, str] = {}  # src_uri -> kb's HTML after the note, until the page is written
+        self.generated: dict[str, GeneratedPage] = {}
         self.backlinks: Backlinks | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -102,10 +106,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 files.remove(old)
                 files.append(File.generated(config, path, content=note.text))
         with_tags = any(name in config.plugins for name in ("tags", "material/tags"))
-        for path, markdown in generated_pages(
-            analysis, self.settings, with_tags, config.site_name, config.site_description or ""
-        ).items():
-            files.append(File.generated(config, path, content=markdown))
+        self.generated = generated_pages(
+            analysis, self.settings, site_url(config), with_tags, config.site_name, config.site_description or ""
+        )
+        for path, generated in self.generated.items():
+            files.append(File.generated(config, path, content=generated.markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "site.css")))
         self.graph_site = self._add_graph_page(files, config) if "graph" in analysis.site.top else None
         return Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
@@ -148,6 +153,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         analysis = self.analysis
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and generated.blocks:
+            taken = set(ID_RE.findall(content))
+            body, headings = write_page(generated.blocks, taken, config.mdx_configs.get("toc", {}))
+            for heading in headings:
+                add_to_toc(page.toc, AnchorLink(html.escape(heading.text), heading.slug, heading.level))
+            return f"{content}\n{body}"
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
         if analysis is None or note is None:
             return content
@@ -195,6 +207,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.analysis = self.graph_site = self.backlinks = None  # nothing from this build leaks into the next one
         self.after_note = {}
         self.notes_by_url = {}
+        self.generated = {}
 
     def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
         """Register the graph page, its scripts and graph.json."""
@@ -210,6 +223,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             path = str(graphview.ASSET_DIR / asset)
             files.append(File.generated(config, f"{graphview.SITE_ASSET_DIR}/{asset}", abs_src_path=path))
         return graphview.GraphSite(urls, graphview.tag_colours(self.analysis.graph), page.url)
+
+
+def site_url(config: MkDocsConfig) -> Callable[[str], str]:
+    """The URL from the site root of the page at a source path, as MkDocs gives it (generated pages too)."""
+
+    @functools.cache
+    def url(path: str) -> str:
+        return File(path, None, config.site_dir, config.use_directory_urls).url
+
+    return url
 
 
 def escape_meta(page: Page) -> None:

@@ -248,8 +248,13 @@ class Backlinks:
         return found
 
 
-def heading_html(text: str, anchor: str, toc: Mapping[str, Any], level: int = 2) -> str:
-    """A heading as Python-Markdown's toc extension writes it, with the `toc` options' permalink, class and title."""
+def heading_html(
+    text: str, anchor: str, toc: Mapping[str, Any], level: int = 2, *, exclude_from_search: bool = True
+) -> str:
+    """A heading as Python-Markdown's toc extension writes it, with the `toc` options' permalink, class and title.
+
+    Search skips its section unless told otherwise (kb's sections are added after the search plugin reads the page).
+    """
     permalink = toc.get("permalink", False)
     mark = "¶" if permalink is True else permalink
     if mark:
@@ -257,8 +262,8 @@ def heading_html(text: str, anchor: str, toc: Mapping[str, Any], level: int = 2)
             f'<a class="{html_attr(toc.get("permalink_class", "headerlink"))}" href="#{html_attr(anchor)}" '
             f'title="{html_attr(toc.get("permalink_title", "Permanent link"))}">{mark}</a>'
         )
-    # Search skips the section (it is added after the search plugin reads the page anyway).
-    return f'<h{level} data-search-exclude="" id="{html_attr(anchor)}">{html.escape(text)}{mark or ""}</h{level}>'
+    skip = ' data-search-exclude=""' if exclude_from_search else ""
+    return f'<h{level}{skip} id="{html_attr(anchor)}">{html.escape(text)}{mark or ""}</h{level}>'
 
 
 def backlinks_html(

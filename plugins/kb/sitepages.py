@@ -1,14 +1,16 @@
-"""The Markdown of the pages the site generates: folder index pages, the glossary and the tags index."""
+"""The pages the site generates: folder index pages, the glossary and the tags index."""
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kb.analysis import Analysis
 from kb.glossary import front_matter, glossary_pages, sort_key
+from kb.htmlpage import GeneratedPage, Heading, Writer, items
 from kb.notes import Note
-from kb.render import Page, md_text
+from kb.render import md_text
+from kb.sections import cached_slug
 from kb.settings import Settings
 from kb.siteplan import is_index
 
@@ -29,25 +31,32 @@ def count(n: int) -> str:
 
 
 def folder_page(
-    notes: Sequence[Note], subfolders: Sequence[tuple[str, int, bool]], page: Page, title: str, intro: str = ""
-) -> str:
-    """An index page listing a folder's notes (title and description) and its subfolders (name, notes, linked)."""
-    parts = [f"{front_matter('Home' if page.path == 'index.md' else '')}# {md_text(title)}"]
-    if intro:
-        parts.append(intro)
+    notes: Sequence[Note],
+    subfolders: Sequence[tuple[str, int, bool]],
+    writer: Writer,
+    settings: Settings,
+    title: str,
+    intro: str = "",
+) -> GeneratedPage:
+    """An index page listing a folder's notes (title and description) and its subfolders (name, notes, linked).
+
+    `intro` is HTML.
+    """
+    markdown = f"{front_matter('Home' if writer.path == 'index.md' else '')}# {md_text(title)}\n"
+    blocks: list[str | Heading] = [intro] if intro else []
     if subfolders:
-        items = []
+        listing = []
         for sub, total, linked in subfolders:
-            name = md_text(folder_title(sub))
-            items.append(f"- [{name}]({page.url(f'{sub}/index.md')}) ({count(total)})" if linked else f"- {name}")
-        parts.append("## Topics\n\n" + "\n".join(items))
+            name = writer.text(folder_title(sub))
+            listing.append(f"{writer.link(f'{sub}/index.md', name)} ({count(total)})" if linked else name)
+        blocks += [Heading(2, "Topics", cached_slug(settings.slugify, "Topics", settings.separator)), items(listing)]
     if notes:
-        items = []
+        listing = []
         for note in sorted(notes, key=sort_key):
-            line = f"- [{md_text(note.title)}]({page.url(note.path)})"
-            items.append(f"{line} — {md_text(note.description)}" if note.description else line)
-        parts.append("## Notes\n\n" + "\n".join(items))
-    return "\n\n".join(parts) + "\n"
+            line = writer.link(note.path, writer.text(note.title))
+            listing.append(f"{line} — {writer.text(note.description)}" if note.description else line)
+        blocks += [Heading(2, "Notes", cached_slug(settings.slugify, "Notes", settings.separator)), items(listing)]
+    return GeneratedPage(markdown, tuple(blocks))
 
 
 def notes_below(notes: Sequence[Note]) -> dict[str, int]:
@@ -64,23 +73,34 @@ def notes_below(notes: Sequence[Note]) -> dict[str, int]:
 
 
 def generated_pages(
-    analysis: Analysis, settings: Settings, with_tags: bool, site_name: str, site_description: str = ""
-) -> dict[str, str]:
-    """Markdown of every generated page by path, as planned in `analysis.site` (never a note's path)."""
+    analysis: Analysis,
+    settings: Settings,
+    site_url: Callable[[str], str],
+    with_tags: bool,
+    site_name: str,
+    site_description: str = "",
+) -> dict[str, GeneratedPage]:
+    """Every generated page by path, as planned in `analysis.site` (never a note's path).
+
+    `site_url` gives the URL, from the site root, of the page at a source path (generated ones included).
+    """
     plan = analysis.site
     notes = [note for note in analysis.vault.notes if not is_index(note.path)]
-    pages: dict[str, str] = {}
+    writer = Writer("", site_url, analysis.abbreviations)
+    pages: dict[str, GeneratedPage] = {}
     if "glossary" in plan.top:
-        pages.update(glossary_pages(notes, analysis.index, settings))
+        pages.update(glossary_pages(notes, settings, writer))
     if "tags" in plan.top and with_tags:
-        pages["tags.md"] = TAGS_PAGE
+        pages["tags.md"] = GeneratedPage(TAGS_PAGE)
     by_folder: dict[str, list[Note]] = {}
     for note in notes:
         by_folder.setdefault(note.folder, []).append(note)
     below = notes_below(notes)
     linked = {posixpath.dirname(note.path) for note in analysis.vault.notes if is_index(note.path)} | set(plan.folders)
-    links = [f"[{title}]({path})" for title, path in HOME_LINKS if path in pages]
+    home = writer.at("index.md")
+    links = [home.link(path, title) for title, path in HOME_LINKS if path in pages]
     see_also = "See also: " + " · ".join(links) if links else ""
+    intro = "\n".join(f"<p>{part}</p>" for part in (writer.text(site_description), see_also) if part)
     children: dict[str, list[str]] = {}
     for sub in sorted(below):
         if sub:
@@ -88,8 +108,7 @@ def generated_pages(
     for folder in plan.folders:
         path = f"{folder}/index.md" if folder else "index.md"
         subfolders = [(sub, below[sub], sub in linked) for sub in children.get(folder, [])]
-        intro = "\n\n".join(filter(None, (md_text(site_description), see_also))) if not folder else ""
-        page = Page(path, analysis.index, settings)
         title = folder_title(folder) if folder else site_name
-        pages[path] = folder_page(by_folder.get(folder, []), subfolders, page, title, intro)
+        page = writer.at(path)
+        pages[path] = folder_page(by_folder.get(folder, []), subfolders, page, settings, title, "" if folder else intro)
     return pages
