@@ -196,7 +196,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             return target.url_relative_to(page.file) if target else ""
 
         heading = heading_html(BACKLINKS_TITLE, slug, config.mdx_configs.get("toc", {}))
-        return sanitize(backlinks_html(entries, heading, url, analysis.abbreviations, note.abbr))
+        return backlinks_html(entries, heading, url, analysis.abbreviations, note.abbr)  # escaped as it is written
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
