@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import kb.plugin
+import kb.sanitizer
 import pytest
 from harness import build_site, page_text, write_vault
 
@@ -121,15 +122,19 @@ def dangers(html: str, where: str) -> list[str]:
     return parser.problems
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["in this process", "in the sanitizer worker"])
+def hostile_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     write_vault(
         root,
         {"evil.md": EVIL, "good.md": GOOD, "pic.png": b"\x89PNG\r\n\x1a\n"},
         (REPO / "mkdocs.yml").read_text(encoding="utf-8"),
     )
-    return build_site(root)
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "in the sanitizer worker":
+            patch.setattr(kb.plugin, "BACKGROUND_FROM", 0)
+            patch.setattr(kb.plugin, "cpus", lambda: 2)
+        return build_site(root)
 
 
 def test_no_page_runs_note_content(hostile_site: Path) -> None:
@@ -217,7 +222,7 @@ def test_sanitizer_keeps_ordinary_notes_unchanged(tmp_path: Path, monkeypatch: p
     shutil.copytree(REPO / "notes", tmp_path / "notes", dirs_exist_ok=True)
     (tmp_path / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     sanitized = articles(build_site(tmp_path))
-    monkeypatch.setattr(kb.plugin, "sanitize", lambda html: html)
+    monkeypatch.setattr(kb.sanitizer, "sanitize", lambda html: html)  # the vault is small: no worker
     raw = articles(build_site(tmp_path))
     assert raw.keys() == sanitized.keys() and len(raw) > 3
     assert {page: tree for page, tree in sanitized.items() if tree != raw[page]} == {}

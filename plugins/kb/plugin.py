@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from kb import graphview
 from kb.analysis import Analysis, analyze_vault
@@ -34,7 +35,7 @@ from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
 from kb.render import Backlinks, backlinks_html, heading_html, render_markdown
 from kb.render import Page as RenderPage
-from kb.sanitize import sanitize
+from kb.sanitizer import BACKGROUND_FROM, Sanitizer, cpus
 from kb.searchkeys import add_search_keys
 from kb.sections import cached_slug, toc_slugify
 from kb.settings import Settings, SettingsError
@@ -61,6 +62,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.graph_site: graphview.GraphSite | None = None
         self.after_note: dict[str, str] = {}  # src_uri -> kb's HTML after the note, until the page is written
         self.generated: dict[str, GeneratedPage] = {}
+        self.sanitizer = Sanitizer(background=False)
         self.backlinks: Backlinks | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -90,6 +92,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
             self.analysis = analysis = analyze_vault(vault, self.settings)
         self.backlinks = Backlinks(analysis, self.settings)
+        self.sanitizer.close()
+        self.sanitizer = Sanitizer(background=len(vault.notes) >= BACKGROUND_FROM and cpus() > 1)
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, project).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
@@ -163,10 +167,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
         if analysis is None or note is None:
             return content
-        content = sanitize(content)  # what the note's author wrote; kb's own sections come after
-        if self.settings.backlinks:
-            self.after_note[page.file.src_uri] = self._backlinks(note, content, page, config, files)
-        return content + AFTER_NOTE_MARK
+        self.sanitizer.submit(page.file.src_uri, content)  # what the note's author wrote; kb's sections come after
+        backlinks = self._backlinks(note, content, page, config, files) if self.settings.backlinks else ""
+        self.after_note[page.file.src_uri] = backlinks
+        return content
+
+    @event_priority(100)  # before any other plugin reads the page: the search plugin indexes it
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, **kwargs: Any) -> None:
+        if page.file.src_uri in self.after_note and page.content is not None:
+            page.content = self.sanitizer.take(page.file.src_uri, page.content) + AFTER_NOTE_MARK
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # Backlinks and the local graph go in after the search plugin has read the page: they are not
@@ -205,9 +214,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             index = add_search_keys(json.loads(index_file.read_text(encoding="utf-8")), self.notes_by_url)
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         self.analysis = self.graph_site = self.backlinks = None  # nothing from this build leaks into the next one
+        self.sanitizer.close()
         self.after_note = {}
         self.notes_by_url = {}
         self.generated = {}
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.sanitizer.close()  # a failed build leaves no worker behind
 
     def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
         """Register the graph page, its scripts and graph.json."""
