@@ -30,7 +30,7 @@ VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "sou
 
 EVIL = f"""---
 title: 'T {PAYLOAD}'
-description: 'D {PAYLOAD}'
+description: 'D EVL {PAYLOAD}'  # EVL is explained in a tooltip in the glossary too
 aliases: ['A {PAYLOAD}', 'javascript:alert(1)']
 tags: ['{PAYLOAD}', 'javascript:alert(1)']
 abbr:
@@ -62,7 +62,7 @@ title: Good
 
 ## H
 
-[[evil]] and [[evil#Heading {PAYLOAD}]] and [[evil|{MD_LINK}]] and [[A {PAYLOAD}]]
+EVL: [[evil]] and [[evil#Heading {PAYLOAD}]] and [[evil|{MD_LINK}]] and [[A {PAYLOAD}]]
 """
 
 

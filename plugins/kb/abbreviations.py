@@ -40,10 +40,13 @@ class Abbreviations:
         return one_line((own or {}).get(key) or self.expansions[key])
 
     def markup(self, text: str, own: Mapping[str, str] | None = None) -> str:
-        """`text` as HTML with each acronym in an `<abbr>`, as Python-Markdown's abbr extension writes it."""
+        """`text` as HTML with each acronym in an `<abbr>`, as a note page shows it once sanitized.
+
+        The title is escaped twice: Material's tooltips (content.tooltips) insert it as HTML.
+        """
         out, pos = [], 0
         for match in self.pattern.finditer(text) if self.pattern else ():
-            expansion = html.escape(self.expansion(match.group(), own))
+            expansion = html.escape(html.escape(self.expansion(match.group(), own), quote=False))
             out += [html.escape(text[pos : match.start()], quote=False), f'<abbr title="{expansion}">']
             out += [html.escape(match.group(), quote=False), "</abbr>"]
             pos = match.end()

@@ -35,6 +35,7 @@ from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
 from kb.render import Backlinks, backlinks_html, heading_html, render_markdown
 from kb.render import Page as RenderPage
+from kb.sanitize import sanitize
 from kb.sanitizer import BACKGROUND_FROM, Sanitizer, cpus
 from kb.searchkeys import add_search_keys
 from kb.sections import cached_slug, toc_slugify
@@ -158,12 +159,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
     def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         analysis = self.analysis
         generated = self.generated.get(page.file.src_uri)
-        if generated is not None and generated.blocks:
+        if generated is not None:
+            content = sanitize(content)  # its title or tag names may hold an acronym, explained in a tooltip
             taken = set(ID_RE.findall(content))
             body, headings = write_page(generated.blocks, taken, config.mdx_configs.get("toc", {}))
             for heading in headings:
                 add_to_toc(page.toc, AnchorLink(html.escape(heading.text), heading.slug, heading.level))
-            return f"{content}\n{body}"
+            return f"{content}\n{body}" if body else content
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
         if analysis is None or note is None:
             return content
