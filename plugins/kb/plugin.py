@@ -42,6 +42,7 @@ from kb.sections import cached_slug, toc_slugify
 from kb.settings import Settings, SettingsError
 from kb.sitepages import generated_pages
 from kb.siteplan import in_navigation, is_top_page, top_rank
+from kb.urls import relative_url
 
 log = get_plugin_logger(__name__)
 # kb errors fail `mkdocs build --strict`, kb warnings do not: the same verdict as `kb check`.
@@ -204,7 +205,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
         def url(path: str) -> str:
             target = files.get_file_from_path(path)
-            return target.url_relative_to(page.file) if target else ""
+            return relative_url(target.url, page.file.url) if target else ""
 
         heading = heading_html(BACKLINKS_TITLE, slug, config.mdx_configs.get("toc", {}))
         return backlinks_html(entries, heading, url, analysis.abbreviations, note.abbr)  # escaped as it is written

@@ -198,6 +198,7 @@ class Backlinks:
     def __init__(self, analysis: Analysis, settings: Settings) -> None:
         self.analysis = analysis
         self.context_page = Page("", analysis.index, settings)  # link texts need only the index and settings
+        self.resolved = {(res.source.path, res.link.start): res for res in analysis.resolutions}
         self.lines: dict[tuple[str, int], tuple[str, dict[int, tuple[int, str]]]] = {}
 
     def entries(self, note: Note) -> list[tuple[Note, str]]:
@@ -238,7 +239,10 @@ class Backlinks:
             pieces, pos, shown_at = [], 0, {}
             for link in scan(line, Spans([])):
                 pieces.append(_plain_keeping_spaces(line[pos : link.start]))
-                shown = link_text(resolve_link(self.context_page.index, source, link), self.context_page)
+                res = self.resolved.get((source.path, start + link.start))
+                if res is None or res.link.raw != link.raw:  # a link the note's own scan skipped (in code)
+                    res = resolve_link(self.context_page.index, source, link)
+                shown = link_text(res, self.context_page)
                 shown_at[link.start] = (len("".join(pieces)), shown)
                 pieces.append(shown)
                 pos = link.end
