@@ -77,10 +77,11 @@ class Run:
     seconds: float
     rss_mb: float
     ok: bool
+    cpu_seconds: float = 0.0  # user + system time of the process and the processes it waited for
 
 
 def measure(command: list[str], cwd: Path, timeout: float, ok_codes: tuple[int, ...] = (0,)) -> Run:
-    """Wall time and peak resident memory of one process; `ok` is False if it failed or timed out."""
+    """Wall time, peak resident memory and CPU time of one process; `ok` is False if it failed or timed out."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -101,7 +102,7 @@ def measure(command: list[str], cwd: Path, timeout: float, ok_codes: tuple[int, 
             errors.seek(0)
             tail = errors.read().decode(errors="replace").strip()[-400:]
             print(f"  ! {' '.join(command[-4:])} exited {code} after {seconds:.0f} s: {tail}", file=sys.stderr)
-    return Run(seconds, usage.ru_maxrss / 1024, code in ok_codes)
+    return Run(seconds, usage.ru_maxrss / 1024, code in ok_codes, usage.ru_utime + usage.ru_stime)
 
 
 def corpus(out: Path, size: int, seed: int) -> Path:
@@ -158,8 +159,8 @@ class Case:
     skipped: dict[int, str] = field(default_factory=dict)
     site_mb: dict[int, float] = field(default_factory=dict)
 
-    def median(self, size: int) -> float | None:
-        runs = [run.seconds for run in self.runs.get(size, []) if run.ok]
+    def median(self, size: int, cpu: bool = False) -> float | None:
+        runs = [run.cpu_seconds if cpu else run.seconds for run in self.runs.get(size, []) if run.ok]
         return statistics.median(runs) if runs else None
 
     def peak(self, size: int) -> float | None:
@@ -289,6 +290,8 @@ def ratios(cases: list[Case], sizes: list[int]) -> list[str]:
     for top, bottom in pairs:
         a, b = by_name[top], by_name[bottom]
         lines.append(f"| {top} / {bottom} | " + " | ".join(ratio(a, b, n) for n in sizes) + " |")
+        if bottom == PLAIN:  # a build may use a second CPU: its CPU time tells the work from the wait
+            lines.append(f"| {top} / {bottom}, CPU time | " + " | ".join(ratio(a, b, n, True) for n in sizes) + " |")
     for name in (WITH_KB, WITH_KB_CACHED):
         if name in by_name:
             cells = [hook_share(by_name[name], by_name[PLAIN], n) for n in sizes]
@@ -364,7 +367,8 @@ def run_all(cases: list[Case], folders: dict[int, Path], repeat: int, budget: fl
                 if (folder / HOOK_FILE).is_file():
                     case.hooks.setdefault(size, []).append(float((folder / HOOK_FILE).read_text()))
                     (folder / HOOK_FILE).unlink()
-                print(f"  {size:>6} notes  {case.name:<36} {run.seconds:8.2f} s {run.rss_mb:7.0f} MB", file=sys.stderr)
+                line = f"{run.seconds:8.2f} s {run.rss_mb:7.0f} MB {run.cpu_seconds:8.2f} s CPU"
+                print(f"  {size:>6} notes  {case.name:<36} {line}", file=sys.stderr)
 
 
 def cell(case: Case, size: int, with_site: bool = False) -> str:
@@ -379,8 +383,8 @@ def cell(case: Case, size: int, with_site: bool = False) -> str:
     return text
 
 
-def ratio(top: Case, bottom: Case, size: int) -> str:
-    a, b = top.median(size), bottom.median(size)
+def ratio(top: Case, bottom: Case, size: int, cpu: bool = False) -> str:
+    a, b = top.median(size, cpu), bottom.median(size, cpu)
     return f"{a / b:.2f}x" if a and b else "n/a"
 
 
@@ -411,7 +415,8 @@ def context(args: argparse.Namespace, measured: str, load_at_start: float) -> li
         f"Commit {measured}, {datetime.date.today()}, Python {platform.python_version()}, MkDocs "
         f"{importlib.metadata.version('mkdocs')}, Material {importlib.metadata.version('mkdocs-material')}, "
         f"{os.cpu_count()} cores, load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
-        f"Median of {args.repeat} interleaved runs; time is wall-clock, memory is the peak RSS of the process.",
+        f"Median of {args.repeat} interleaved runs; time is wall-clock, memory is the peak RSS of the process;"
+        " CPU time counts the processes a build starts.",
     ]
 
 
