@@ -1,7 +1,7 @@
 """Pages the site generates, written as HTML: only their title goes through the site's Markdown.
 
-A glossary page of 1,000 notes is 40 KB of list items; as Markdown it cost the build about as much
-as the notes themselves. kb writes it as HTML instead, escaping the notes' text as it goes.
+A glossary page lists hundreds of notes: as Markdown, the 63 generated pages of a 1,000-note site
+took about a second of its build. kb writes them as HTML instead, escaping the notes' text as it goes.
 """
 
 from __future__ import annotations
