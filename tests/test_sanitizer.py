@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +73,21 @@ def test_pages_are_sanitized_here_when_the_worker_dies() -> None:
         pool.submit(str(number), page)
     assert pool.take("before", PAGES[1]) == sanitize(PAGES[1])
     assert [pool.take(str(number), page) for number, page in enumerate(PAGES)] == [sanitize(p) for p in PAGES]
+    pool.close()
+
+
+def test_a_stuck_worker_is_stopped_and_its_pages_are_sanitized_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sanitizer, "WAIT", 0.2)
+    pool = Sanitizer(background=True)
+    worker = pool._worker
+    assert worker is not None
+    os.kill(worker.pid, signal.SIGSTOP)  # alive, but it never answers
+    for number, page in enumerate(PAGES):
+        pool.submit(str(number), page)
+    start = time.monotonic()
+    assert [pool.take(str(number), page) for number, page in enumerate(PAGES)] == [sanitize(p) for p in PAGES]
+    assert time.monotonic() - start < 3  # one wait, not one per page
+    assert worker.wait(5) != 0  # killed
     pool.close()
 
 

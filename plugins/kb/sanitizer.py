@@ -9,6 +9,7 @@ If the worker cannot start or dies, pages are sanitized in this process: the sit
 from __future__ import annotations
 
 import os
+import queue
 import struct
 import subprocess
 import sys
@@ -55,12 +56,16 @@ def cpus() -> int:
 
 
 class Sanitizer:
-    """Sanitizes pages by key: in the worker when `background`, else (or once it fails) in this process."""
+    """Sanitizes pages by key: in the worker when `background`, else (or once it fails) in this process.
+
+    Pages go to the worker through a queue and a thread of their own, so the build never waits on the pipe.
+    """
 
     def __init__(self, background: bool) -> None:
         self._pages: dict[str, tuple[str, Future[str] | None]] = {}
         self._waiting: deque[Future[str]] = deque()  # the worker answers in the order it was asked
-        self._lock = threading.Lock()  # the worker is not stopped while a page is being sent to it
+        self._outbox: queue.SimpleQueue[str | None] = queue.SimpleQueue()  # None: no more pages
+        self._lock = threading.Lock()  # a page is not queued for a worker that has stopped
         self._worker: subprocess.Popen[bytes] | None = None
         if background:
             self._start()
@@ -75,7 +80,17 @@ class Sanitizer:
         except OSError:
             return
         self._worker = worker
+        threading.Thread(target=self._write, args=(worker.stdin,), daemon=True).start()
         threading.Thread(target=self._read, args=(worker.stdout,), daemon=True).start()
+
+    def _write(self, stream: BinaryIO) -> None:
+        try:
+            while (page := self._outbox.get()) is not None:
+                write_frame(stream, page)
+                stream.flush()
+            stream.close()
+        except OSError:  # the worker stopped: `_read` sees its end and fails what it was asked
+            pass
 
     def _read(self, stream: BinaryIO) -> None:
         while (page := read_frame(stream)) is not None:
@@ -89,15 +104,10 @@ class Sanitizer:
         """Start sanitizing `page_html`; `take(key)` gives the result."""
         future: Future[str] | None = None
         with self._lock:
-            worker = self._worker
-            if worker is not None and worker.stdin is not None:
+            if self._worker is not None:
                 future = Future()
-                self._waiting.append(future)  # before the page is sent: the answer may come at once
-                try:
-                    write_frame(worker.stdin, page_html)
-                    worker.stdin.flush()
-                except OSError:  # the worker died: `_read` sees its end and fails what it was asked
-                    self._worker = None
+                self._waiting.append(future)
+                self._outbox.put(page_html)
         self._pages[key] = (page_html, future)
 
     def take(self, key: str, page_html: str) -> str:
@@ -106,21 +116,31 @@ class Sanitizer:
         if future is not None and page_html is submitted:
             try:
                 return future.result(WAIT)
-            except (EOFError, TimeoutError):
+            except EOFError:
                 pass
+            except TimeoutError:  # a stuck worker: the pages still waiting for it are done here at once
+                self._stop(kill=True)
         return sanitize(page_html)
 
     def close(self) -> None:
-        """Stop the worker: it ends when its input does."""
+        """Stop the worker and forget the pages submitted."""
+        self._stop()
+        self._pages.clear()
+
+    def _stop(self, kill: bool = False) -> None:
+        """Stop the worker: it ends when its input does (or at once, killed)."""
         with self._lock:
             worker, self._worker = self._worker, None
-        self._pages.clear()
-        if worker is not None and worker.stdin is not None:
-            try:
-                worker.stdin.close()
-                worker.wait(5)
-            except (OSError, subprocess.TimeoutExpired):
+        if worker is None:
+            return
+        self._outbox.put(None)
+        try:
+            if kill:
                 worker.kill()
+            worker.wait(5)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 if __name__ == "__main__":
