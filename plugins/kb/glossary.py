@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from markdown.extensions.toc import unique
 
-from kb.htmlpage import GeneratedPage, Heading, Writer, items
+from kb.htmlpage import GeneratedPage, Heading, Writer
 from kb.notepage import fact_lines
 from kb.notes import Note
-from kb.render import md_text
+from kb.render import html_list, md_text
 from kb.resolve import fold
 from kb.settings import Settings
 
@@ -107,11 +107,11 @@ def single_page(notes: Sequence[Note], settings: Settings, writer: Writer) -> di
         letter_index(letters, writer, "#{}".format),
     ]
     for group, members in letters.items():
-        blocks += [Heading(2, LABELS[group], group), items(entry(note, writer) for note in members)]
+        blocks += [Heading(2, LABELS[group], group), html_list(entry(note, writer) for note in members)]
     if tags:
         blocks.append(Heading(2, "By tag", "by-tag"))
         for tag, members in tags.items():
-            listing = items(writer.link(note.path, writer.text(note.title)) for note in members)
+            listing = html_list(writer.link(note.path, writer.text(note.title)) for note in members)
             blocks += [Heading(3, tag, f"tag-{slugs[tag]}"), listing]
     return {"glossary.md": GeneratedPage(title_markdown("Glossary"), tuple(blocks))}
 
@@ -125,7 +125,7 @@ def split_pages(notes: Sequence[Note], settings: Settings, writer: Writer) -> di
         letter_index(letters, home, "glossary/{}.md".format),
     ]
     if tags:
-        tag_list = items(
+        tag_list = html_list(
             f"{home.link(f'glossary/tag-{slugs[tag]}.md', writer.text(tag))} ({len(members)})"
             for tag, members in tags.items()
         )
@@ -134,12 +134,12 @@ def split_pages(notes: Sequence[Note], settings: Settings, writer: Writer) -> di
     for group, members in letters.items():
         page = writer.at(f"glossary/{group}.md")
         letters_line = letter_index(letters, page, "glossary/{}.md".format, group)
-        listing = items(entry(note, page) for note in members)
+        listing = html_list(entry(note, page) for note in members)
         pages[page.path] = GeneratedPage(title_markdown(f"Glossary: {LABELS[group]}"), (letters_line, listing))
     for tag, members in tags.items():
         page = writer.at(f"glossary/tag-{slugs[tag]}.md")
         back = f"<p>{page.link('glossary/index.md', 'All letters')}</p>"
-        listing = items(entry(note, page) for note in members)
+        listing = html_list(entry(note, page) for note in members)
         pages[page.path] = GeneratedPage(title_markdown(f"Glossary: {md_text(tag)}"), (back, listing))
     return pages
 

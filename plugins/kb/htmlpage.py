@@ -6,7 +6,7 @@ took about a second of its build. kb writes them as HTML instead, escaping the n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -57,11 +57,6 @@ class Writer:
         href = target if target.startswith("#") else relative_url(self.site_url(target), self.site_url(self.path))
         attrs = f' class="{css_class}"' if css_class else ""
         return f'<a{attrs} href="{html_attr(href)}">{label_html}</a>'
-
-
-def items(lines: Iterable[str]) -> str:
-    """A bulleted list of HTML lines."""
-    return "<ul>\n" + "".join(f"<li>{line}</li>\n" for line in lines) + "</ul>"
 
 
 def write_page(blocks: Sequence[Block], taken: set[str], toc: Mapping[str, Any]) -> tuple[str, list[Heading]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -274,8 +274,13 @@ def backlinks_html(
     entries: list[tuple[Note, str]], heading: str, url: Callable[[str], str], abbreviations: Abbreviations, own: Abbr
 ) -> str:
     """The 'Linked from' section as HTML: no Markdown to convert, and no search plugin to read it."""
-    items = []
+    lines = []
     for source, context in entries:
-        entry = f'<li><a href="{html_attr(url(source.path))}">{abbreviations.markup(source.title, own)}</a>'
-        items.append(entry + (f": {abbreviations.markup(context, own)}" if context else "") + "</li>")
-    return f'\n<section class="kb-backlinks">\n{heading}\n<ul>\n' + "\n".join(items) + "\n</ul>\n</section>"
+        line = f'<a href="{html_attr(url(source.path))}">{abbreviations.markup(source.title, own)}</a>'
+        lines.append(line + (f": {abbreviations.markup(context, own)}" if context else ""))
+    return f'\n<section class="kb-backlinks">\n{heading}\n{html_list(lines)}\n</section>'
+
+
+def html_list(lines: Iterable[str]) -> str:
+    """A bulleted list of HTML lines."""
+    return "<ul>\n" + "".join(f"<li>{line}</li>\n" for line in lines) + "</ul>"

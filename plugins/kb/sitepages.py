@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 
 from kb.analysis import Analysis
 from kb.glossary import front_matter, glossary_pages, sort_key
-from kb.htmlpage import GeneratedPage, Heading, Writer, items
+from kb.htmlpage import GeneratedPage, Heading, Writer
 from kb.notes import Note
-from kb.render import md_text
+from kb.render import html_list, md_text
 from kb.sections import cached_slug
 from kb.settings import Settings
 from kb.siteplan import is_index
@@ -44,18 +44,22 @@ def folder_page(
     """
     markdown = f"{front_matter('Home' if writer.path == 'index.md' else '')}# {md_text(title)}\n"
     blocks: list[str | Heading] = [intro] if intro else []
+
+    def section(heading: str, listing: list[str]) -> list[str | Heading]:
+        return [Heading(2, heading, cached_slug(settings.slugify, heading, settings.separator)), html_list(listing)]
+
     if subfolders:
         listing = []
         for sub, total, linked in subfolders:
             name = writer.text(folder_title(sub))
             listing.append(f"{writer.link(f'{sub}/index.md', name)} ({count(total)})" if linked else name)
-        blocks += [Heading(2, "Topics", cached_slug(settings.slugify, "Topics", settings.separator)), items(listing)]
+        blocks += section("Topics", listing)
     if notes:
         listing = []
         for note in sorted(notes, key=sort_key):
             line = writer.link(note.path, writer.text(note.title))
             listing.append(f"{line} — {writer.text(note.description)}" if note.description else line)
-        blocks += [Heading(2, "Notes", cached_slug(settings.slugify, "Notes", settings.separator)), items(listing)]
+        blocks += section("Notes", listing)
     return GeneratedPage(markdown, tuple(blocks))
 
 
