@@ -33,6 +33,8 @@ NOTES = {
     "coding/modifier.md": FRONT.format(title="Modifier", alias="MOD") + "# Modifier\n\nNo links yet.\n",
     "coding/lonely.md": FRONT.format(title="Lonely", alias="LON") + "# Lonely\n\nNo links here or there.\n",
     "coding/abbr.md": "---\ntitle: Abbr\nabbr: {CPT: Current Procedural Terminology}\n---\n# Abbr\n\n[[modifier]]\n",
+    "coding/terms.md": "---\ntitle: Terms\nabbr:\n  ERA: Electronic Remittance Advice\n"
+    "  CPT: Current Procedural Terminology\n---\n# Terms\n\n[[abbr]]\n",
     "coding/chart.png": "",
 }
 SETTLED = time.time() - 3600  # an hour ago: past the window in which a file is not trusted
@@ -82,7 +84,7 @@ def edit(root: Path, rel: str, old: str, new: str, step: int = 1) -> None:
     write(root, rel, text.replace(old, new), SETTLED + step)
 
 
-RECHECKED = [  # edits that leave every name, heading and block id as it was, in notes that do not embed
+RECHECKED = [  # edits that leave every name, heading and block id as it was
     ("claims/remittance.md", "[[missing-note]]", "[[missing-nope]] and [[adjudication#Nowhere]]"),
     ("claims/remittance.md", "[[missing-note]]", "[[lonely]]"),  # the orphan is linked now
     ("coding/modifier.md", "No links yet.", "See [[lonely]]."),  # and from a note that was linked to only
@@ -91,16 +93,20 @@ RECHECKED = [  # edits that leave every name, heading and block id as it was, in
     ("claims/adjudication.md", "sources: [CMS]", "sources: CMS\ncodes: [99213, '99213']"),
     ("claims/remittance.md", "Back to", "Patient John Smith, DOB 01/02/1960, back to"),
     ("claims/remittance.md", "[[adjudication]]", "[[Adjudication]] [[chart.png]] [[claims/denial]]"),
+    ("claims/remittance.md", "[[missing-note]]", "![[modifier]]"),  # now it embeds
+    ("claims/remittance.md", "Back to", "![[denial]] Back to"),  # denial embeds this section: a cycle
+    ("claims/remittance.md", "# Remittance\n", "# Remittance\n\n![[denial]]\n"),  # outside the section: none
+    ("claims/denial.md", "See [[adjudication^steps]].", "![[adjudication#Steps]]"),  # another embed
+    ("coding/lonely.md", "No links here or there.", "![[lonely]]"),  # itself
+    ("coding/modifier.md", "title: Modifier", "title: Modifier\nabbr: {MOD: a modifier, CPT: Common Procedure}"),
+    ("coding/abbr.md", "Current Procedural", "Common Procedural"),  # terms, not edited, now disagrees
+    ("coding/terms.md", "  CPT: Current", "  X: Y\n  CPT: Common"),  # terms disagrees with abbr
 ]
-FULL = [  # edits whose effect can reach other notes: the whole vault is checked again
+FULL = [  # edits whose effect can reach other notes' links: the whole vault is checked again
     ("claims/remittance.md", "## Codes", "## Code list"),
     ("claims/remittance.md", "aliases: [ERA]", "aliases: [ERA, 835]"),
     ("claims/remittance.md", "title: Remittance", "title: Remittance advice"),
     ("claims/adjudication.md", " ^steps", ""),
-    ("claims/remittance.md", "[[missing-note]]", "![[modifier]]"),  # now it embeds
-    ("claims/denial.md", "See [[adjudication^steps]]", "See [[modifier]]"),  # it embeds
-    ("coding/modifier.md", "title: Modifier", "title: Modifier\nabbr: {MOD: a modifier}"),
-    ("coding/abbr.md", "Abbr\n\n[[modifier]]", "Abbr\n\nNothing."),  # it defines abbreviations
     ("claims/remittance.md", "---\ntitle", "---\ntitle: [unclosed\ntitle"),
 ]
 
@@ -221,6 +227,9 @@ PIECES = st.sampled_from(
         "[[Modifier]] ",
         "[[#Steps]] ",
         "![[modifier]] ",
+        "![[denial]] ",
+        "![[remittance#Codes]] ",
+        "![[adjudication#Steps]] ",
         "text ",
         "\n## Steps\n",
         " ^steps\n",
@@ -234,6 +243,8 @@ FRONTS = st.sampled_from(
         FRONT.format(title="{title}", alias="{alias}").replace("2026-01-05", "2020-01-05"),
         "---\ntitle: {title}\naliases: [{alias}]\n---\n",
         "---\ntitle: {title}\naliases: [{alias}, Other]\nsources: [CMS]\n---\n",
+        "---\ntitle: {title}\naliases: [{alias}]\nabbr: {{CPT: Common Procedure Table}}\n---\n",
+        "---\ntitle: {title}\naliases: [{alias}]\nabbr:\n  ERA: Electronic Remittance Advice\n---\n",
     ]
 )
 NAMES = {

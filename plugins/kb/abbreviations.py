@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -109,8 +109,13 @@ def key_position(note: Note, key: str) -> tuple[int, int]:
     return 1, 1
 
 
-def collect_abbreviations(notes: Iterable[Note]) -> tuple[Abbreviations, list[Diagnostic]]:
-    """The site's acronym table, and an `abbr-conflict` warning where a later note gives one another meaning."""
+def collect_abbreviations(
+    notes: Iterable[Note], position: Callable[[Note, str], tuple[int, int]] | None = None
+) -> tuple[Abbreviations, list[Diagnostic]]:
+    """The site's acronym table, and an `abbr-conflict` warning where a later note gives one another meaning.
+
+    The warning is placed by `position` (a note and a key: its line and column), `key_position` if not given.
+    """
     expansions: dict[str, str] = {}
     owner: dict[str, Note] = {}
     problems = []
@@ -122,7 +127,7 @@ def collect_abbreviations(notes: Iterable[Note]) -> tuple[Abbreviations, list[Di
             if key not in expansions:
                 expansions[key], owner[key] = expansion, note
             elif not same_meaning(expansion, expansions[key]):
-                line, col = key_position(note, key)
+                line, col = (position or key_position)(note, key)
                 problems.append(
                     diag.make(
                         "abbr-conflict",

@@ -11,7 +11,7 @@ from kb.abbreviations import Abbreviations, collect_abbreviations
 from kb.checks import review_dates
 from kb.diagnostics import Diagnostic
 from kb.findings import Findings
-from kb.graph import build_graph, check_orphans, deep_embeds, embed_cycles
+from kb.graph import build_graph, check_orphans, deep_embeds, embed_cycles, note_embeds
 from kb.notes import Vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings
@@ -49,10 +49,13 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
         notes[problem.path].append(problem)
     for problem in review_dates(vault, settings.stale_after_days):
         notes[problem.path].append(problem)
+    embeds = note_embeds(resolutions)
     findings = Findings(
         vault.listing,
         notes,
-        (*embed_cycles(resolutions), *abbr_problems, *deep_embeds(resolutions), *site.problems),
+        (*embed_cycles(embeds), *deep_embeds(embeds)),
+        tuple(abbr_problems),
+        site.problems,
         tuple(check_orphans(graph, vault.notes)),
     )
     diagnostics = findings.diagnostics(settings.levels)

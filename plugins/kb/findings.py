@@ -14,9 +14,12 @@ class Findings:
 
     listing: tuple[Diagnostic, ...] = ()  # the folder's files: their names, and those that cannot be read
     notes: dict[str, list[Diagnostic]] = field(default_factory=dict)  # each note, its links and review date
-    wide: tuple[Diagnostic, ...] = ()  # embeds, abbreviations and the site's pages: several notes together
+    embeds: tuple[Diagnostic, ...] = ()  # embed cycles and depth: the embeds of every note together
+    abbreviations: tuple[Diagnostic, ...] = ()  # one acronym given two meanings in different notes
+    site: tuple[Diagnostic, ...] = ()  # the site's pages: the folders and the names of their notes
     orphans: tuple[Diagnostic, ...] = ()
 
     def diagnostics(self, levels: Mapping[str, Level]) -> tuple[Diagnostic, ...]:
-        found = [*self.listing, *(d for ds in self.notes.values() for d in ds), *self.wide, *self.orphans]
+        wide = (*self.embeds, *self.abbreviations, *self.site, *self.orphans)
+        found = [*self.listing, *(d for ds in self.notes.values() for d in ds), *wide]
         return tuple(apply_levels(found, levels))

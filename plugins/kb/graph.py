@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -14,8 +14,10 @@ from kb import diagnostics as diag
 from kb.checks import orphan_notes
 from kb.diagnostics import Diagnostic
 from kb.notes import Note
+from kb.pickling import pickled_by_fields
 from kb.resolve import Resolution
 from kb.sections import section_end
+from kb.wikilinks import Link
 
 MAX_EMBED_DEPTH = 16  # nested embeds the site inlines on one page; deeper ones render as broken
 
@@ -80,45 +82,58 @@ def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnos
     return orphan_notes(notes, set(orphans(graph)))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class _Embed:
-    res: Resolution
-    start: int  # where the embedded part begins in the target note
+class Embed:
+    """A note embed (`![[target]]`, `![[target#Heading]]`) and the part of the target it inlines."""
+
+    source: Note
+    link: Link
+    target: Note
+    start: int  # where the inlined part begins and ends in the target's text
     end: int
 
 
-def _embed_region(res: Resolution) -> tuple[int, int]:
-    note = res.note
-    assert note is not None
-    if res.heading is not None:
-        index = note.headings.index(res.heading)
-        return res.heading.start, section_end(note.text, note.headings, index)
+def embed_region(note: Note, heading: int | None) -> tuple[int, int]:
+    """Where the part of `note` an embed inlines begins and ends: a heading's section, or the whole body."""
+    if heading is not None:
+        return note.headings[heading].start, section_end(note.text, note.headings, heading)
     return note.body_start, len(note.text)
 
 
-def _embed_graph(resolutions: Iterable[Resolution]) -> tuple[list[_Embed], nx.DiGraph]:
-    """Every note embed, and an edge from each to the embeds inside the part it inlines."""
-    embeds = [_Embed(r, *_embed_region(r)) for r in resolutions if r.link.embed and r.note is not None]
-    by_note: dict[str, list[_Embed]] = {}
-    for embed in embeds:
-        by_note.setdefault(embed.res.source.path, []).append(embed)
-    offsets = {path: [e.res.link.start for e in items] for path, items in by_note.items()}
+def heading_number(res: Resolution) -> int | None:
+    """Which of the target note's headings the link points at, if any."""
+    return None if res.heading is None or res.note is None else res.note.headings.index(res.heading)
+
+
+def note_embeds(resolutions: Iterable[Resolution]) -> list[Embed]:
+    """Every embed of a note, in link order."""
+    return [
+        Embed(r.source, r.link, r.note, *embed_region(r.note, heading_number(r)))
+        for r in resolutions
+        if r.link.embed and r.note is not None
+    ]
+
+
+def _embed_graph(embeds: Sequence[Embed]) -> nx.DiGraph:
+    """An edge from each embed to the embeds inside the part it inlines (nodes: positions in `embeds`)."""
+    by_note: dict[str, list[int]] = {}
+    for number, embed in enumerate(embeds):
+        by_note.setdefault(embed.source.path, []).append(number)
+    offsets = {path: [embeds[n].link.start for n in numbers] for path, numbers in by_note.items()}
     graph = nx.DiGraph()
     graph.add_nodes_from(range(len(embeds)))
-    position = {id(e): n for n, e in enumerate(embeds)}
     for number, embed in enumerate(embeds):
-        target = embed.res.note.path  # type: ignore[union-attr]
-        inside = by_note.get(target, [])
-        first = bisect.bisect_left(offsets.get(target, []), embed.start)
-        last = bisect.bisect_left(offsets.get(target, []), embed.end)
-        for nested in inside[first:last]:
-            graph.add_edge(number, position[id(nested)])
-    return embeds, graph
+        inside = by_note.get(embed.target.path, [])
+        first = bisect.bisect_left(offsets.get(embed.target.path, []), embed.start)
+        last = bisect.bisect_left(offsets.get(embed.target.path, []), embed.end)
+        graph.add_edges_from((number, nested) for nested in inside[first:last])
+    return graph
 
 
-def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
+def embed_cycles(embeds: Sequence[Embed]) -> list[Diagnostic]:
     """An error at every note embed that ends up embedding itself (A ![[B]], B ![[A]])."""
-    embeds, graph = _embed_graph(resolutions)
+    graph = _embed_graph(embeds)
     problems = []
     for component in nx.strongly_connected_components(graph):
         for number in component:
@@ -126,12 +141,12 @@ def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
                 continue
             successor = next(s for s in graph.successors(number) if s in component)
             path = [number, *nx.shortest_path(graph, successor, number)] if successor != number else [number, number]
-            names = [embeds[n].res.source.name for n in path]
-            link = embeds[number].res.link
+            names = [embeds[n].source.name for n in path]
+            link = embeds[number].link
             problems.append(
                 diag.make(
                     "embed-cycle",
-                    embeds[number].res.source.path,
+                    embeds[number].source.path,
                     link.line,
                     link.col,
                     "embed cycle: " + " → ".join(names),
@@ -142,9 +157,9 @@ def embed_cycles(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
     return problems
 
 
-def deep_embeds(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
+def deep_embeds(embeds: Sequence[Embed]) -> list[Diagnostic]:
     """An error at every embed whose nested embeds go deeper than the site inlines (cycles aside)."""
-    embeds, graph = _embed_graph(resolutions)
+    graph = _embed_graph(embeds)
     graph.remove_nodes_from([n for n in graph if graph.has_edge(n, n)])
     for component in list(nx.strongly_connected_components(graph)):
         if len(component) > 1:
@@ -159,18 +174,18 @@ def deep_embeds(resolutions: Iterable[Resolution]) -> list[Diagnostic]:
     for number, levels in depth.items():
         if levels <= MAX_EMBED_DEPTH:
             continue
-        res = embeds[number].res
-        bottom = embeds[deepest[number]].res.note.name  # type: ignore[union-attr]
+        embed = embeds[number]
+        bottom = embeds[deepest[number]].target.name
         problems.append(
             diag.make(
                 "embed-depth",
-                res.source.path,
-                res.link.line,
-                res.link.col,
+                embed.source.path,
+                embed.link.line,
+                embed.link.col,
                 f"embeds nest {levels} levels deep from here, down to '{bottom}'; "
                 f"the site inlines at most {MAX_EMBED_DEPTH}",
                 "link to some of these notes instead of embedding them",
-                res.link.raw,
+                embed.link.raw,
             )
         )
     return problems

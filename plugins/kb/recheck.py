@@ -1,34 +1,37 @@
 """Check a vault again after a few notes were edited, from the state the last check saved.
 
 A full check resolves every link of every note. An edit that keeps a note's title, aliases, headings
-and block ids cannot change how any other note's links resolve, so only the edited notes' own findings
-and the orphans can change: `recheck` works out just those, against a saved outline of every note.
-A note embedded by others can be edited too: what its embedders inline changes, but only nested
-embeds matter to a check, and it has none. Anything wider (a file added, removed or renamed, a name,
-heading or block id changed, a note that embeds or defines abbreviations) is left to the full check,
-which saves a new state.
+and block ids cannot change how any other note's links resolve, so only the edited notes' own findings,
+the orphans, and (if the edited notes embed or define abbreviations) the embed cycles and depths and
+the acronym conflicts can change: `recheck` works out just those, against a saved outline of every note
+and its embeds. Anything wider (a file added, removed or renamed, a name, heading or block id changed)
+is left to the full check, which saves a new state.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.abbreviations import collect_abbreviations, key_position
 from kb.cachefiles import RACY_NS, cache_path, load, save
 from kb.checks import orphan_notes, review_dates
 from kb.diagnostics import Diagnostic
 from kb.files import FileEntry
 from kb.findings import Findings
+from kb.graph import Embed, deep_embeds, embed_cycles, embed_region, heading_number
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.pickling import pickled_by_fields
-from kb.resolve import Index, resolve_link
+from kb.resolve import Index, Resolution, resolve_link
 from kb.results import CheckResult, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
 from kb.vault import load_note
+from kb.wikilinks import Link
 
 if TYPE_CHECKING:
     from kb.analysis import Analysis
@@ -44,10 +47,20 @@ class NoteState:
     """What a check needs of a note that was not edited since."""
 
     stamp: tuple[int, int]
-    outline: Note  # no text, links or frontmatter but aliases: what other notes' links resolve against
+    outline: Note  # no text, links or frontmatter but aliases and abbr: what other notes' checks read
     problems: tuple[Diagnostic, ...]  # found in the note alone, in its links and in its review date
     targets: frozenset[str]  # the other notes it links to
-    reaches: bool  # it embeds or defines abbreviations: editing it can change other notes' findings
+    embeds: tuple[tuple[Link, str, int | None], ...]  # each embed: the link, the note it inlines, which heading
+    parts: tuple[tuple[int, int], ...]  # if it embeds: where the whole body, then each heading's section, lie
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Wide:
+    """The problems of several notes together that an edit can change: embed cycles and depths, acronyms."""
+
+    embeds: tuple[Diagnostic, ...]
+    abbreviations: tuple[Diagnostic, ...]
 
 
 @pickled_by_fields
@@ -58,7 +71,8 @@ class CheckState:
     token: str  # tells the edits made since this state from those made since another
     files: tuple[str, ...]  # every file under the notes folder, in listing order
     notes: dict[str, NoteState]
-    wide: tuple[Diagnostic, ...]  # found by the checks of several notes together, except orphans
+    wide: Wide
+    site: tuple[Diagnostic, ...]  # the site's pages: they depend on the files and names alone
 
 
 @pickled_by_fields
@@ -68,26 +82,54 @@ class Edits:
 
     token: str
     notes: dict[str, NoteState]
+    wide: Wide
 
 
 def outline(note: Note, shared: dict[tuple[int, str, str], Heading]) -> Note:
-    """`note` without what other notes' links do not read. Its headings keep no position, so a heading
+    """`note` without what other notes' checks do not read. Its headings keep no position, so a heading
     that many notes have (Overview, Related ...) is one object in all of them (`shared`), and the
     saved state is smaller and quicker to read."""
-    meta = {"aliases": note.meta["aliases"]} if "aliases" in note.meta else {}
+    meta = {key: note.meta[key] for key in ("aliases", "abbr") if key in note.meta}
     keys = [(h.level, h.text, h.slug) for h in note.headings]
     headings = tuple(shared.setdefault(key, Heading(*key, 0, 0)) for key in keys)
     return Note(note.path, note.title, "", meta, 0, (), headings, note.block_ids)
+
+
+def note_state(
+    stamp: tuple[int, int],
+    note: Note,
+    problems: Iterable[Diagnostic],
+    resolutions: Iterable[Resolution],
+    shared: dict[tuple[int, str, str], Heading],
+) -> NoteState:
+    """What the next check needs to know of `note`, checked with `problems` and its links' `resolutions`."""
+    targets, embeds = set(), []
+    for res in resolutions:
+        if res.note is not None and res.note.path != note.path:
+            targets.add(res.note.id)
+        if res.note is not None and res.link.embed:
+            embeds.append((res.link, res.note.path, heading_number(res)))
+    # Where a part lies matters only to find the embeds inside it: kept for the notes that embed.
+    parts = tuple(embed_region(note, n) for n in (None, *range(len(note.headings)))) if embeds else ()
+    return NoteState(stamp, outline(note, shared), tuple(problems), frozenset(targets), tuple(embeds), parts)
+
+
+def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
+    """Every embed of every note, as the last check of each note found it."""
+    found = []
+    for known in notes.values():
+        for link, path, heading in known.embeds:
+            target = notes[path]
+            # A note that embeds nothing has no part worth placing: nothing nested can be found in it.
+            start, end = target.parts[0 if heading is None else heading + 1] if target.parts else (0, 0)
+            found.append(Embed(known.outline, link, target.outline, start, end))
+    return found
 
 
 def names(note: Note) -> tuple[object, ...]:
     """What other notes' links and their checks read of `note`."""
     headings = tuple((h.level, h.text, h.slug) for h in note.headings)
     return note.title, note.aliases, headings, note.block_ids
-
-
-def reaches(note: Note) -> bool:
-    return bool(note.abbr) or any(link.embed for link in note.links)
 
 
 def settled_stamp(stamp: tuple[int, int], now_ns: int) -> tuple[int, int]:
@@ -101,25 +143,29 @@ def new_token() -> str:
 
 def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     """Keep what the full check `analysis` found, note by note, for `recheck`."""
-    wide = analysis.findings.wide
-    targets: dict[str, set[str]] = {note.path: set() for note in analysis.vault.notes}
+    found = analysis.findings
+    by_note: dict[str, list[Resolution]] = {note.path: [] for note in analysis.vault.notes}
     for res in analysis.resolutions:
-        if res.note is not None and res.note.path != res.source.path:
-            targets[res.source.path].add(res.note.id)
+        by_note[res.source.path].append(res)
     stamps, now = {entry.path: entry.stamp for entry in state.entries}, time.time_ns()
     shared: dict[tuple[int, str, str], Heading] = {}
     notes = {
-        note.path: NoteState(
+        note.path: note_state(
             settled_stamp(stamps.get(note.path, NEVER), now),
-            outline(note, shared),
-            tuple(analysis.findings.notes[note.path]),
-            frozenset(targets[note.path]),
-            reaches(note),
+            note,
+            found.notes[note.path],
+            by_note[note.path],
+            shared,
         )
         for note in analysis.vault.notes
     }
     files = tuple(entry.path for entry in state.entries)
-    save(cache_path(project, analysis.vault.root, KIND), state.checker, CheckState(new_token(), files, notes, wide))
+    wide = Wide(found.embeds, found.abbreviations)
+    save(
+        cache_path(project, analysis.vault.root, KIND),
+        state.checker,
+        CheckState(new_token(), files, notes, wide, found.site),
+    )
 
 
 def recheck(project: Path, root: Path, settings: Settings, state: VaultState) -> CheckResult | None:
@@ -128,7 +174,10 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
     if not isinstance(saved, CheckState) or saved.files != tuple(entry.path for entry in state.entries):
         return None
     edits = load(cache_path(project, root, EDITS_KIND), state.checker)
-    since = dict(edits.notes) if isinstance(edits, Edits) and edits.token == saved.token else {}
+    if isinstance(edits, Edits) and edits.token == saved.token:
+        since, wide = dict(edits.notes), edits.wide
+    else:
+        since, wide = {}, saved.wide
     notes = {**saved.notes, **since}
     edited: list[tuple[FileEntry, Note, list[Diagnostic]]] = []
     for entry in state.entries:
@@ -143,35 +192,68 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             note, problems = load_note(root, entry.path, settings.slugify, settings.separator)
         except OSError:
             return None
-        if old.reaches or reaches(note) or names(note) != names(old.outline):
+        if names(note) != names(old.outline):
             return None
         edited.append((entry, note, problems))
     if edited:
-        current = {note.path: note for _, note, _ in edited}
-        everything = tuple(current.get(path, known.outline) for path, known in notes.items())
         files = tuple(entry.path for entry in state.entries if entry.path not in notes)
-        index = Index(Vault(root, everything, files), settings.slugify, settings.separator)
-        now = time.time_ns()
-        for entry, note, problems in edited:
-            resolutions = [resolve_link(index, note, link) for link in note.links]
-            alone = Vault(root, (note,), (), (), {note.path: tuple(problems)})
-            reviewed = review_dates(alone, settings.stale_after_days)
-            found = (*problems, *(p for r in resolutions for p in r.problems), *reviewed)
-            linked = frozenset(r.note.id for r in resolutions if r.note is not None and r.note.path != note.path)
-            notes[note.path] = since[note.path] = NoteState(
-                settled_stamp(entry.stamp, now), outline(note, {}), found, linked, False
-            )
+        try:
+            wide = _recheck_edited(root, files, settings, notes, since, wide, edited)
+        except OSError:  # a note read again to place an acronym conflict is gone
+            return None
         if len(since) > max(MAX_EDITS, len(notes) // 10):  # the edits file would be as slow to read: fold it in
-            whole = CheckState(new_token(), saved.files, notes, saved.wide)
+            whole = CheckState(new_token(), saved.files, notes, wide, saved.site)
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
-            save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since))
+            save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, wide))
     linked_to = set().union(*(known.targets for known in notes.values()))
     lonely = {known.outline.id for known in notes.values() if not known.targets and known.outline.id not in linked_to}
     findings = Findings(
         tuple(state.problems),
         {path: list(known.problems) for path, known in notes.items()},
-        saved.wide,
+        wide.embeds,
+        wide.abbreviations,
+        saved.site,
         tuple(orphan_notes((known.outline for known in notes.values()), lonely)),
     )
     return CheckResult(findings.diagnostics(settings.levels), tuple(notes))
+
+
+def _recheck_edited(
+    root: Path,
+    files: tuple[str, ...],
+    settings: Settings,
+    notes: dict[str, NoteState],
+    since: dict[str, NoteState],
+    wide: Wide,
+    edited: list[tuple[FileEntry, Note, list[Diagnostic]]],
+) -> Wide:
+    """Check the `edited` notes against the others' outlines and the `files` that are not notes, keep
+    their new states in `notes` and `since`, and return the problems of several notes together as now."""
+    current = {note.path: note for _, note, _ in edited}
+    old_states = [notes[path] for path in current]
+    everything = tuple(current.get(path, known.outline) for path, known in notes.items())
+    index = Index(Vault(root, everything, files), settings.slugify, settings.separator)
+    now = time.time_ns()
+    for entry, note, problems in edited:
+        resolutions = [resolve_link(index, note, link) for link in note.links]
+        alone = Vault(root, (note,), (), (), {note.path: tuple(problems)})
+        found = (
+            *problems,
+            *(p for r in resolutions for p in r.problems),
+            *review_dates(alone, settings.stale_after_days),
+        )
+        notes[note.path] = since[note.path] = note_state(settled_stamp(entry.stamp, now), note, found, resolutions, {})
+    new_states = [notes[path] for path in current]
+    if any(known.embeds for known in (*old_states, *new_states)):
+        embeds = vault_embeds(notes)
+        wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
+    if any(known.outline.abbr for known in (*old_states, *new_states)):
+
+        def position(note: Note, key: str) -> tuple[int, int]:  # the other notes' text is read again if need be
+            whole = current.get(note.path) or load_note(root, note.path, settings.slugify, settings.separator)[0]
+            return key_position(whole, key)
+
+        _, conflicts = collect_abbreviations((known.outline for known in notes.values()), position)
+        wide = Wide(wide.embeds, tuple(conflicts))
+    return wide
