@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from kb.notes import Note
-from kb.render import md_text
+from kb.render import RawHtml, md_text
 from kb.sections import find_headings
 from kb.wikilinks import excluded_spans
 
@@ -22,8 +23,12 @@ def fact_lines(note: Note, text: Callable[[str], str] = md_text) -> list[str]:
     return lines
 
 
-def note_facts(note: Note) -> str:
-    """The fact lines as one paragraph for the note page, or '' for a note without aliases and codes."""
+def note_facts(note: Note, raw: RawHtml | None = None) -> str:
+    """The fact lines as one paragraph for the note page, or '' for a note without aliases and codes;
+    HTML passed through the page's Markdown with `raw` if it holds no acronym."""
+    if raw is not None and raw.plain(" ".join((*note.aliases, *note.codes))):
+        lines = fact_lines(note, lambda text: html.escape(text, quote=False))
+        return raw.wrap('<p class="kb-facts">' + "<br>\n".join(lines) + "</p>") if lines else ""
     lines = fact_lines(note)
     return "<br>\n".join(lines) + "\n{ .kb-facts }" if lines else ""
 

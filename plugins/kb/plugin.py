@@ -33,7 +33,8 @@ from kb.htmlpage import GeneratedPage, write_page
 from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
-from kb.render import Backlinks, backlinks_html, heading_html, render_markdown
+from kb.passthrough import PassThrough
+from kb.render import Backlinks, RawHtml, backlinks_html, heading_html, render_markdown
 from kb.render import Page as RenderPage
 from kb.sanitize import sanitize
 from kb.sanitizer import BACKGROUND_FROM, Sanitizer, cpus
@@ -66,6 +67,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.generated: dict[str, GeneratedPage] = {}
         self.sanitizer = Sanitizer(background=False)
         self.backlinks: Backlinks | None = None
+        self.passthrough = PassThrough()
+        self.site_url: Callable[[str], str] = str
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
@@ -78,6 +81,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         for extension in ("attr_list", "md_in_html", "abbr"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        config.markdown_extensions.append(self.passthrough)
         config.extra_css.append(STYLESHEET)
         # Material's repository widget asks the host's API for stars and forks; ours is a plain link.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(ASSETS / "templates"))
@@ -112,8 +116,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 files.remove(old)
                 files.append(File.generated(config, path, content=note.text))
         with_tags = any(name in config.plugins for name in ("tags", "material/tags"))
+        self.site_url = site_url(config)
         self.generated = generated_pages(
-            analysis, self.settings, site_url(config), with_tags, config.site_name, config.site_description or ""
+            analysis, self.settings, self.site_url, with_tags, config.site_name, config.site_description or ""
         )
         for path, generated in self.generated.items():
             files.append(File.generated(config, path, content=generated.markdown))
@@ -153,8 +158,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             if not note.meta:
                 page.meta = {}  # frontmatter kb rejected (e.g. a YAML alias bomb) must not reach the theme
             self.notes_by_url[page.url] = note
-            context = RenderPage(page.file.src_uri, analysis.index, self.settings)
-            markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note))
+            urls, here = self.site_url, page.file.url
+            raw = RawHtml(lambda path: relative_url(urls(path), here), self.passthrough.wrap, analysis.abbreviations)
+            context = RenderPage(page.file.src_uri, analysis.index, self.settings, raw)
+            markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note, raw))
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)
 
     def on_page_content(self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

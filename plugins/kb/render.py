@@ -1,7 +1,9 @@
 """Turn wikilinks into ordinary Markdown for the site: links, embeds, broken-link spans.
 
 Pure string work: the caller gives the page's Markdown, the note it belongs to and the
-index; MkDocs then maps the `.md` links to URLs and checks them as usual.
+index; MkDocs then maps the `.md` links to URLs and checks them as usual. A caller that knows
+the site's URLs and can pass HTML through its Markdown engine untouched (`RawHtml`) gets the
+links and block anchors as finished HTML instead, which the engine need not parse.
 """
 
 from __future__ import annotations
@@ -41,19 +43,34 @@ def html_attr(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RawHtml:
+    """How kb's own HTML goes through a page's Markdown engine untouched."""
+
+    url: Callable[[str], str]  # the URL of the page at a source path, relative to this page
+    wrap: Callable[[str], str]  # HTML as text that the engine hands back as that HTML
+    abbreviations: Abbreviations  # text holding an acronym stays Markdown: the engine explains acronyms
+
+    def plain(self, text: str) -> bool:
+        """Whether `text` can be written as HTML: the engine has nothing to add to it."""
+        return self.abbreviations.pattern is None or not self.abbreviations.pattern.search(text)
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """The page being rendered: its source path fixes every relative URL."""
 
     path: str
     index: Index
     settings: Settings
+    raw: RawHtml | None = None  # links as HTML, when the caller can pass HTML through; else Markdown links
     embedded: set[str] = field(default_factory=set)  # parts already inlined on this page
 
-    def url(self, path: str, fragment: str = "") -> str:
+    def url(self, path: str, fragment: str = "", final: bool = False) -> str:
+        """The link to `path`: its source file from this page's, or with `final` its URL on the site."""
         if path == self.path and fragment:
             return f"#{fragment}"
-        relative = relative_path(path, self.path) or "."
-        return quote(relative) + (f"#{fragment}" if fragment else "")
+        base = self.raw.url(path) if final and self.raw else quote(relative_path(path, self.path) or ".")
+        return base + (f"#{fragment}" if fragment else "")
 
 
 def link_text(res: Resolution, page: Page) -> str:
@@ -142,7 +159,11 @@ def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ..
     if res.link.embed:
         return _render_embed(res, page, stack, _alone_on_line(markdown, res.link))
     assert res.note is not None
-    return f"[{md_text(link_text(res, page))}]({page.url(res.note.path, res.fragment)})"
+    text, raw = link_text(res, page), page.raw
+    if raw is not None and raw.plain(text):
+        href = html_attr(page.url(res.note.path, res.fragment, final=True))
+        return raw.wrap(f'<a href="{href}">{html.escape(text, quote=False)}</a>')
+    return f"[{md_text(text)}]({page.url(res.note.path, res.fragment)})"
 
 
 def unmatched_brackets(markdown: str, spans: Spans, links: Spans) -> list[int]:
@@ -174,7 +195,8 @@ def render_markdown(markdown: str, note: Note, page: Page, stack: tuple[str, ...
     for match in BLOCK_ID_RE.finditer(markdown):
         position = match.start(1) - 1
         if position not in spans:
-            edits.append((position, match.end(1), f'<a id="^{html_attr(match.group(1))}" class="kb-block"></a>'))
+            anchor = f'<a id="^{html_attr(match.group(1))}" class="kb-block"></a>'
+            edits.append((position, match.end(1), page.raw.wrap(anchor) if page.raw else anchor))
     linked = Spans([(link.start, link.end) for link in links])
     edits += [(at, at + 1, "&#91;") for at in unmatched_brackets(markdown, spans, linked)]
     edits.sort()
