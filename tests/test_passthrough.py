@@ -1,5 +1,6 @@
-"""kb's links, block anchors and facts go through Python-Markdown as finished HTML: the site is the
-very same as when they are written as Markdown, and text in a note cannot pass for them."""
+"""kb's links, block anchors and facts go through Python-Markdown as finished HTML (acronyms explained
+as the abbr extension does): the site is the very same as when they are written as Markdown, and text
+in a note cannot pass for them."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ VAULT = {
         "---\ntitle: UB-04\n---\n# UB-04\n\n## Form locators\n\nFL 56 holds the [[npi-note|NPI]]. ^fl-56\n"
     ),
     "coding/npi-note.md": (
-        "---\ntitle: NPI\naliases: [NPI number]\nabbr:\n  NPI: National Provider Identifier\n---\n"
+        "---\ntitle: NPI\naliases: [NPI number]\nabbr:\n  NPI: National Provider Identifier\n"
+        "  UB: 'Uniform Bill <\"04\"> & more'\n---\n"
         "# NPI\n\nBack to [[cms-1500#^box-24]] and [[ub-04#^fl-56]].\n"
     ),
     "coding/Café notes.md": "# Café notes\n\nÀ la [[npi-note]].\n",
@@ -58,15 +60,19 @@ def pages(site: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_the_site_is_the_same_as_with_markdown_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notes = write_vault(tmp_path / "notes", VAULT)
+    wrapped: list[str] = []
+    real = PassThrough.wrap
+    monkeypatch.setattr(PassThrough, "wrap", lambda self, html: wrapped.append(html) or real(self, html))
     fast = pages(build_site(notes, tmp_path / "fast"))
     with monkeypatch.context() as patched:
         patched.setattr(kb.plugin, "RawHtml", lambda *args: None)  # every link, anchor and fact as Markdown
         slow = pages(build_site(notes, tmp_path / "slow"))
     assert fast.keys() == slow.keys()
     assert [name for name in fast if fast[name] != slow[name]] == []
+    assert '<a href="../ub-04/"><abbr title="National Provider Identifier">NPI</abbr> rules</a>' in wrapped
     page = fast["claims/cms-1500/index.html"]
-    assert '<a href="../ub-04/#form-locators">UB-04 › Form locators</a>' in page  # the HTML route was taken
     assert '<a href="../ub-04/"><abbr title="National Provider Identifier">NPI</abbr> rules</a>' in page
+    assert 'title="Uniform Bill &amp;lt;&quot;04&quot;&amp;gt; &amp;amp; more">UB</abbr>-04</a>' in page  # as ever
 
 
 def markdown_with(extension: PassThrough) -> markdown.Markdown:

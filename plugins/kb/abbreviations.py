@@ -39,14 +39,16 @@ class Abbreviations:
         """What `key` stands for on a page: the note's `own` expansion first, else the site's, on one line."""
         return one_line((own or {}).get(key) or self.expansions[key])
 
-    def markup(self, text: str, own: Mapping[str, str] | None = None) -> str:
+    def markup(self, text: str, own: Mapping[str, str] | None = None, sanitized: bool = True) -> str:
         """`text` as HTML with each acronym in an `<abbr>`, as a note page shows it once sanitized.
 
-        The title is escaped twice: Material's tooltips (content.tooltips) insert it as HTML.
+        The title is escaped twice: Material's tooltips (content.tooltips) insert it as HTML. HTML that
+        is not `sanitized` yet gets it escaped once, as Python-Markdown writes it; the sanitizer adds the other.
         """
         out, pos = [], 0
         for match in self.pattern.finditer(text) if self.pattern else ():
-            expansion = html.escape(html.escape(self.expansion(match.group(), own), quote=False))
+            expansion = self.expansion(match.group(), own)
+            expansion = html.escape(html.escape(expansion, quote=False) if sanitized else expansion)
             out += [html.escape(text[pos : match.start()], quote=False), f'<abbr title="{expansion}">']
             out += [html.escape(match.group(), quote=False), "</abbr>"]
             pos = match.end()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from kb.notes import Note
@@ -25,9 +24,9 @@ def fact_lines(note: Note, text: Callable[[str], str] = md_text) -> list[str]:
 
 def note_facts(note: Note, raw: RawHtml | None = None) -> str:
     """The fact lines as one paragraph for the note page, or '' for a note without aliases and codes;
-    HTML passed through the page's Markdown with `raw` if it holds no acronym."""
-    if raw is not None and raw.plain(" ".join((*note.aliases, *note.codes))):
-        lines = fact_lines(note, lambda text: html.escape(text, quote=False))
+    with `raw`, finished HTML passed through the page's Markdown."""
+    if raw is not None:
+        lines = fact_lines(note, raw.text)
         return raw.wrap('<p class="kb-facts">' + "<br>\n".join(lines) + "</p>") if lines else ""
     lines = fact_lines(note)
     return "<br>\n".join(lines) + "\n{ .kb-facts }" if lines else ""

@@ -159,7 +159,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 page.meta = {}  # frontmatter kb rejected (e.g. a YAML alias bomb) must not reach the theme
             self.notes_by_url[page.url] = note
             urls, here = self.site_url, page.file.url
-            raw = RawHtml(lambda path: relative_url(urls(path), here), self.passthrough.wrap, analysis.abbreviations)
+
+            def url(path: str) -> str:
+                return relative_url(urls(path), here)
+
+            raw = RawHtml(url, self.passthrough.wrap, analysis.abbreviations, note.abbr)
             context = RenderPage(page.file.src_uri, analysis.index, self.settings, raw)
             markdown = insert_after_title(render_markdown(markdown, note, context), note_facts(note, raw))
         return markdown + analysis.abbreviations.definitions(markdown, note.abbr if note else None)

@@ -44,15 +44,16 @@ def html_attr(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RawHtml:
-    """How kb's own HTML goes through a page's Markdown engine untouched."""
+    """How kb's own HTML goes through a page's Markdown engine untouched, to be sanitized with the page."""
 
     url: Callable[[str], str]  # the URL of the page at a source path, relative to this page
     wrap: Callable[[str], str]  # HTML as text that the engine hands back as that HTML
-    abbreviations: Abbreviations  # text holding an acronym stays Markdown: the engine explains acronyms
+    abbreviations: Abbreviations
+    own: Abbr | None = None  # the page's note's own acronyms
 
-    def plain(self, text: str) -> bool:
-        """Whether `text` can be written as HTML: the engine has nothing to add to it."""
-        return self.abbreviations.pattern is None or not self.abbreviations.pattern.search(text)
+    def text(self, text: str) -> str:
+        """`text` as HTML, its acronyms explained as the engine explains them in the page's Markdown."""
+        return self.abbreviations.markup(text, self.own, sanitized=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +161,9 @@ def render_link(res: Resolution, markdown: str, page: Page, stack: tuple[str, ..
         return _render_embed(res, page, stack, _alone_on_line(markdown, res.link))
     assert res.note is not None
     text, raw = link_text(res, page), page.raw
-    if raw is not None and raw.plain(text):
+    if raw is not None:
         href = html_attr(page.url(res.note.path, res.fragment, final=True))
-        return raw.wrap(f'<a href="{href}">{html.escape(text, quote=False)}</a>')
+        return raw.wrap(f'<a href="{href}">{raw.text(text)}</a>')
     return f"[{md_text(text)}]({page.url(res.note.path, res.fragment)})"
 
 
