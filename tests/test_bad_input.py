@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from harness import KB_LOGGER, build_site, kb_check, kb_log_lines, page_text, write_vault
-from kb.graph import MAX_EMBED_DEPTH
+from kb.embeds import MAX_EMBED_DEPTH
 
 
 @dataclass(frozen=True)

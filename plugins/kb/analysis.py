@@ -10,8 +10,9 @@ import networkx as nx
 from kb.abbreviations import Abbreviations, collect_abbreviations
 from kb.checks import review_dates
 from kb.diagnostics import Diagnostic
+from kb.embeds import note_embeds
 from kb.findings import Findings
-from kb.graph import build_graph, check_orphans, deep_embeds, embed_cycles, note_embeds
+from kb.graph import build_graph, check_orphans, deep_embeds, embed_cycles
 from kb.notes import Vault
 from kb.resolve import Index, Resolution, resolve_all
 from kb.settings import Settings

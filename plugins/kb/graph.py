@@ -1,4 +1,4 @@
-"""The link graph of a vault (NetworkX), embed cycles, backlinks and exports."""
+"""The link graph of a vault (NetworkX), embed cycles and depths, backlinks and exports."""
 
 from __future__ import annotations
 
@@ -6,20 +6,15 @@ import bisect
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 
 from kb import diagnostics as diag
 from kb.checks import orphan_notes
 from kb.diagnostics import Diagnostic
+from kb.embeds import MAX_EMBED_DEPTH, Embed
 from kb.notes import Note
-from kb.pickling import pickled_by_fields
 from kb.resolve import Resolution
-from kb.sections import section_end
-from kb.wikilinks import Link
-
-MAX_EMBED_DEPTH = 16  # nested embeds the site inlines on one page; deeper ones render as broken
 
 
 def build_graph(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> nx.MultiDiGraph:
@@ -80,39 +75,6 @@ def orphans(graph: nx.MultiDiGraph) -> list[str]:
 def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnostic]:
     """An `orphan-note` at the top of each note that no other note links to or from."""
     return orphan_notes(notes, set(orphans(graph)))
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class Embed:
-    """A note embed (`![[target]]`, `![[target#Heading]]`) and the part of the target it inlines."""
-
-    source: Note
-    link: Link
-    target: Note
-    start: int  # where the inlined part begins and ends in the target's text
-    end: int
-
-
-def embed_region(note: Note, heading: int | None) -> tuple[int, int]:
-    """Where the part of `note` an embed inlines begins and ends: a heading's section, or the whole body."""
-    if heading is not None:
-        return note.headings[heading].start, section_end(note.text, note.headings, heading)
-    return note.body_start, len(note.text)
-
-
-def heading_number(res: Resolution) -> int | None:
-    """Which of the target note's headings the link points at, if any."""
-    return None if res.heading is None or res.note is None else res.note.headings.index(res.heading)
-
-
-def note_embeds(resolutions: Iterable[Resolution]) -> list[Embed]:
-    """Every embed of a note, in link order."""
-    return [
-        Embed(r.source, r.link, r.note, *embed_region(r.note, heading_number(r)))
-        for r in resolutions
-        if r.link.embed and r.note is not None
-    ]
 
 
 def _embed_graph(embeds: Sequence[Embed]) -> nx.DiGraph:

@@ -21,9 +21,9 @@ from kb.abbreviations import collect_abbreviations, key_position
 from kb.cachefiles import RACY_NS, cache_path, load, save
 from kb.checks import orphan_notes, review_dates
 from kb.diagnostics import Diagnostic
+from kb.embeds import Embed, embed_region, heading_number
 from kb.files import FileEntry
 from kb.findings import Findings
-from kb.graph import Embed, deep_embeds, embed_cycles, embed_region, heading_number
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.pickling import pickled_by_fields
 from kb.resolve import Index, Resolution, resolve_link
@@ -246,6 +246,8 @@ def _recheck_edited(
         notes[note.path] = since[note.path] = note_state(settled_stamp(entry.stamp, now), note, found, resolutions, {})
     new_states = [notes[path] for path in current]
     if any(known.embeds for known in (*old_states, *new_states)):
+        from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here
+
         embeds = vault_embeds(notes)
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
     if any(known.outline.abbr for known in (*old_states, *new_states)):

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from kb.abbreviations import Abbreviations
 from kb.analysis import Analysis
-from kb.graph import MAX_EMBED_DEPTH, backlinks
+from kb.embeds import MAX_EMBED_DEPTH
+from kb.graph import backlinks
 from kb.notes import Note
 from kb.resolve import Index, Resolution, resolve_link
 from kb.sections import BLOCK_ID_RE, plain_text, section_end
