@@ -27,6 +27,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -228,6 +229,7 @@ CHECK_EDITED_EMBED = "kb check, one embedding note edited"
 PLAIN, WITH_KB = "mkdocs build, no kb", "mkdocs build with kb"
 WITH_KB_CACHED = "mkdocs build with kb, notes cached"
 EDIT = "\n<!-- edited for the benchmark -->\n"
+NOTE_EMBED_RE = re.compile(r"!\[\[[^\].|#]+(?:\.md)?(?:[#|][^\]]*)?\]\]")  # ![[note]], ![[note#Heading]]; no image
 
 
 def prime_cache(folder: Path) -> None:
@@ -238,14 +240,15 @@ def prime_cache(folder: Path) -> None:
 def edit_one_note(folder: Path, embedding: bool = False) -> None:
     """Prime the cache, then change one note as an editor saving it would (adding or removing a line).
 
-    The note is the first by path, or with `embedding` the first that embeds another (its edit can
-    change what other notes' checks find: the vault's embed cycles and depths are worked out again).
+    The note is the first by path, or with `embedding` the first that embeds another note, not an image
+    (its edit can change what other notes' checks find: the vault's embed cycles and depths are worked
+    out again).
     The edit is dated 10 s ago, past the cache's "racy" window, as when an editor saves and then runs
     `kb check`.
     """
     prime_cache(folder)
     notes = sorted((folder / "notes").rglob("*.md"))
-    embeds = (n for n in notes if "![[" in n.read_text(encoding="utf-8"))
+    embeds = (n for n in notes if NOTE_EMBED_RE.search(n.read_text(encoding="utf-8")))
     note = next(embeds, notes[0]) if embedding else notes[0]  # a corpus without embeds: the first note
     text = note.read_text(encoding="utf-8")
     note.write_text(text.removesuffix(EDIT) if text.endswith(EDIT) else text + EDIT, encoding="utf-8")
