@@ -242,9 +242,8 @@ def edit_one_note(folder: Path, embedding: bool = False) -> None:
 
     The note is the first by path, or with `embedding` the first that embeds another note, not an image
     (its edit can change what other notes' checks find: the vault's embed cycles and depths are worked
-    out again).
-    The edit is dated 10 s ago, past the cache's "racy" window, as when an editor saves and then runs
-    `kb check`.
+    out again). The edit is dated 10 s ago, past the cache's "racy" window, as when an editor saves and
+    then runs `kb check`.
     """
     prime_cache(folder)
     notes = sorted((folder / "notes").rglob("*.md"))

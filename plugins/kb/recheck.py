@@ -244,13 +244,13 @@ def _recheck_edited(
             *review_dates(alone, settings.stale_after_days),
         )
         notes[note.path] = since[note.path] = note_state(settled_stamp(entry.stamp, now), note, found, resolutions, {})
-    new_states = [notes[path] for path in current]
-    if any(known.embeds for known in (*old_states, *new_states)):
+    touched = (*old_states, *(notes[path] for path in current))  # the edited notes before and after
+    if any(known.embeds for known in touched):
         from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here
 
         embeds = vault_embeds(notes)
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
-    if any(known.outline.abbr for known in (*old_states, *new_states)):
+    if any(known.outline.abbr for known in touched):
 
         def position(note: Note, key: str) -> tuple[int, int]:  # the other notes' text is read again if need be
             whole = current.get(note.path) or load_note(root, note.path, settings.slugify, settings.separator)[0]
