@@ -33,7 +33,7 @@ def logged(*args):
         file.write(f"{os.getpid()}\\n")
     return real(*args)
 kb.vault.load_note = logged  # forked workers inherit it
-kb.vault.PARALLEL_MIN_NOTES, kb.vault.CHUNK_NOTES, kb.vault.cores = 2, 7, lambda: 2
+kb.vault.PARALLEL_MIN_NOTES, kb.vault.CHUNK_NOTES, kb.vault.cpus = 2, 7, lambda: 2
 stop = threading.Event()
 if mode == "thread":  # as `mkdocs serve` runs its server beside the builds
     threading.Thread(target=stop.wait).start()

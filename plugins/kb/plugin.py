@@ -28,6 +28,7 @@ from kb.analysis import Analysis, analyze_vault
 from kb.cache import load_cached
 from kb.collector import without_cycle_collection
 from kb.config import KnowledgeBaseConfig
+from kb.cpus import cpus
 from kb.diagnostics import format_text
 from kb.htmlpage import GeneratedPage, write_page
 from kb.localgraph import local_graph_html
@@ -37,7 +38,7 @@ from kb.passthrough import PassThrough
 from kb.render import Backlinks, RawHtml, backlinks_html, heading_html, render_markdown
 from kb.render import Page as RenderPage
 from kb.sanitize import sanitize
-from kb.sanitizer import BACKGROUND_FROM, Sanitizer, cpus
+from kb.sanitizer import BACKGROUND_FROM, Sanitizer
 from kb.searchkeys import add_search_keys
 from kb.sections import cached_slug, toc_slugify
 from kb.settings import Settings, SettingsError

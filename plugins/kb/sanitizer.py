@@ -50,11 +50,6 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
         sink.flush()
 
 
-def cpus() -> int:
-    """The CPUs this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class Sanitizer:
     """Sanitizes pages by key: in the worker when `background`, else (or once it fails) in this process.
 

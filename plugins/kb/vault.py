@@ -1,13 +1,12 @@
 """Load a notes folder: parse and check every note, reusing unchanged ones from a cache.
 
-Many notes to parse (a first check, a cold cache) are shared out to one worker process per CPU
-core; a few are parsed in this process, as starting workers would cost more than it saves.
+Many notes to parse (a first check, a cold cache) are shared out to one worker process per CPU;
+a few are parsed in this process, as starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +16,7 @@ from pathlib import Path
 from kb import diagnostics as diag
 from kb import notes
 from kb.checks import note_checks
+from kb.cpus import cpus
 from kb.diagnostics import Diagnostic
 from kb.files import FileEntry, listing
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
@@ -53,11 +53,6 @@ def load_notes(root: Path, paths: Sequence[str], slugify: Slugify, separator: st
     return loaded
 
 
-def cores() -> int:
-    """The CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def load_notes_parallel(root: Path, paths: Sequence[str], slugify: Slugify, separator: str) -> list[Loaded]:
     """`load_notes`, shared out to worker processes when there are enough notes and cores.
 
@@ -65,7 +60,7 @@ def load_notes_parallel(root: Path, paths: Sequence[str], slugify: Slugify, sepa
     runs no other thread (forking one that does, as `mkdocs serve` does, can deadlock the child).
     Otherwise, or when the system refuses new processes, this process does the work.
     """
-    workers = min(cores(), len(paths) // CHUNK_NOTES)
+    workers = min(cpus(), len(paths) // CHUNK_NOTES)
     if len(paths) < PARALLEL_MIN_NOTES or workers < 2 or not _can_fork():
         return load_notes(root, paths, slugify, separator)
     chunks = [paths[start : start + CHUNK_NOTES] for start in range(0, len(paths), CHUNK_NOTES)]
