@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 import yaml
-from rapidfuzz import fuzz, process, utils
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
@@ -139,6 +138,8 @@ def example(key: str) -> str:
 
 
 def _closest(key: str, known: list[str]) -> str | None:
+    from rapidfuzz import fuzz, process, utils  # only for a misspelt key, not for every note
+
     found = process.extractOne(key, known, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
     return found[0] if found else None
 

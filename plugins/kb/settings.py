@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import process
 
 from kb.diagnostics import DEFAULT_SEVERITY, LEVELS, Level
 from kb.sections import Slugify, toc_slugify
@@ -56,8 +55,8 @@ class Settings:
         values: dict[str, Any] = {}
         for name, value in options.items():
             if name not in OPTIONS:
-                guess = process.extractOne(name, list(OPTIONS), score_cutoff=60)
-                hint = f"; did you mean '{guess[0]}'?" if guess else f"; known options: {', '.join(OPTIONS)}"
+                guess = _closest(name, OPTIONS)
+                hint = f"; did you mean '{guess}'?" if guess else f"; known options: {', '.join(OPTIONS)}"
                 raise SettingsError(f"unknown kb option '{name}'{hint}")
             expected = OPTIONS[name][1]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
@@ -66,14 +65,22 @@ class Settings:
         levels = values.pop("checks", {})
         for code, level in levels.items():
             if code not in DEFAULT_SEVERITY:
-                guess = process.extractOne(str(code), list(DEFAULT_SEVERITY), score_cutoff=60)
-                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                guess = _closest(str(code), DEFAULT_SEVERITY)
+                hint = f"; did you mean '{guess}'?" if guess else ""
                 raise SettingsError(f"unknown check '{code}' in kb option 'checks'{hint}")
             if level not in LEVELS:
                 raise SettingsError(f"check '{code}' must be one of {', '.join(LEVELS)}, not {level!r}")
         if values.get("link_text", "title") not in LINK_TEXTS:
             raise SettingsError(f"kb option 'link_text' must be one of {', '.join(LINK_TEXTS)}")
         return cls(levels=dict(levels), slugify=slugify, separator=separator, **values)
+
+
+def _closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` was most likely meant to be, if any is close."""
+    from kb.suggest import closest  # RapidFuzz only for a mistake, not for every check
+
+    choices = list(known)
+    return next((choices[i] for i in closest(name, choices, limit=1, cutoff=60)), None)
 
 
 class _ConfigLoader(yaml.SafeLoader):
