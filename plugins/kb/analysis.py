@@ -66,4 +66,6 @@ def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
 def analyze(root: Path, settings: Settings | None = None) -> Analysis:
     """Load and check the notes under `root`."""
     settings = settings or Settings()
-    return analyze_vault(load_vault(root, settings.slugify, settings.separator), settings)
+    return analyze_vault(
+        load_vault(root, settings.slugify, settings.separator, unpublished=settings.unpublished), settings
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +72,10 @@ def load_cached(
     separator: str,
     use_cache: bool = True,
     listed: Listing | None = None,
+    unpublished: Sequence[str] = (),
 ) -> Vault:
     """`load_vault`, reusing the notes parsed by an earlier run when `use_cache`."""
     if not use_cache:
-        return load_vault(notes_root, slugify, separator, listed=listed)
+        return load_vault(notes_root, slugify, separator, listed=listed, unpublished=unpublished)
     with note_cache(project, notes_root, slugify, separator) as cache:
-        return load_vault(notes_root, slugify, separator, cache, listed)
+        return load_vault(notes_root, slugify, separator, cache, listed, unpublished)

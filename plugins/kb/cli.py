@@ -83,7 +83,9 @@ def check_target(target: Target, use_cache: bool, listed: Listing | None = None)
 
     settings = target.settings
     use_cache = use_cache and settings.cache
-    vault = load_cached(target.root, target.project, settings.slugify, settings.separator, use_cache, listed)
+    vault = load_cached(
+        target.root, target.project, settings.slugify, settings.separator, use_cache, listed, settings.unpublished
+    )
     return analyze_vault(vault, settings)
 
 
@@ -164,7 +166,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from kb.vault import load_vault
 
     target = locate(args.notes_dir, args.config)
-    vault = load_vault(target.root, target.settings.slugify, target.settings.separator)
+    # A new note's name must differ from every note's, published or not.
+    vault = load_vault(target.root, target.settings.slugify, target.settings.separator, unpublished=None)
     try:
         path = new_note(vault, args.title, notes_relative(args.folder, target) if args.folder else "")
     except ScaffoldError as error:
@@ -175,13 +178,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    from kb.analysis import analyze
+    from kb.analysis import analyze_vault
     from kb.atomic import WriteError, replace_files
     from kb.redirects import RedirectError, add_redirect
     from kb.rename import RenameError, file_contents, plan_rename, unified_diff
+    from kb.vault import load_vault
 
     target = locate(args.notes_dir, args.config)
-    analysis = analyze(target.root, target.settings)
+    settings = target.settings
+    # Unpublished notes too (drafts, templates): their links to the renamed note must follow it.
+    vault = load_vault(target.root, settings.slugify, settings.separator, unpublished=None)
+    analysis = analyze_vault(vault, settings)
     config = None if args.no_redirect else target.config
     try:
         plan = plan_rename(analysis, notes_relative(args.old, target), notes_relative(args.new, target))

@@ -1,9 +1,14 @@
-"""List the files of a notes folder with their modification time and size, without reading them."""
+"""List the files of a notes folder with their modification time and size, without reading them.
+
+Only the files MkDocs publishes are listed, unless every file is asked for: what MkDocs leaves out of
+the site cannot be linked to.
+"""
 
 from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +63,32 @@ def walk(root: Path) -> tuple[list[FileEntry], list[Diagnostic]]:
     return found, problems
 
 
-def listing(root: Path) -> tuple[list[FileEntry], list[Diagnostic]]:
-    """`walk`, with a `name-clash` at each file another file's path differs from only in case or normalisation."""
+def listing(root: Path, unpublished: Sequence[str] | None = ()) -> tuple[list[FileEntry], list[Diagnostic]]:
+    """`walk`, without the files MkDocs leaves out of the site (see `published`), with a `name-clash`
+    at each file another file's path differs from only in case or normalisation (published or not:
+    a checkout on macOS or Windows loses one of the two)."""
     entries, problems = walk(root)
-    return entries, problems + name_clashes([entry.path for entry in entries])
+    shown = published(unpublished)
+    return [entry for entry in entries if shown(entry.path)], problems + name_clashes([e.path for e in entries])
+
+
+# MkDocs leaves these out of every site, whatever mkdocs.yml says: hidden files and folders (which
+# `walk` skips) and the `templates/` folder at the top of the docs folder.
+MKDOCS_EXCLUDED_FOLDER = "templates/"
+
+
+def published(unpublished: Sequence[str] | None) -> Callable[[str], bool]:
+    """Whether MkDocs builds the file at a path of the docs folder; `unpublished`: the gitignore-style
+    lines of mkdocs.yml's `exclude_docs` and `draft_docs` (drafts are left out of `mkdocs build`),
+    or None for every file, published or not."""
+    if unpublished is None:
+        return lambda path: True
+    if not unpublished:
+        return lambda path: not path.startswith(MKDOCS_EXCLUDED_FOLDER)
+    import pathspec  # only for a project that excludes files
+
+    spec = pathspec.GitIgnoreSpec.from_lines(unpublished)
+    return lambda path: not path.startswith(MKDOCS_EXCLUDED_FOLDER) and not spec.match_file(path)
 
 
 def name_clashes(paths: list[str]) -> list[Diagnostic]:

@@ -73,9 +73,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
+        specs = (config.exclude_docs, config.draft_docs)
+        unpublished = tuple(str(pattern.pattern) for spec in specs if spec for pattern in spec.patterns)
         try:
             self.settings = Settings.from_options(
-                dict(self.config), toc.get("slugify") or toc_slugify, toc.get("separator", "-")
+                dict(self.config), toc.get("slugify") or toc_slugify, toc.get("separator", "-"), unpublished
             )
         except SettingsError as error:
             raise PluginError(f"kb: {error}") from None
@@ -96,7 +98,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         project = Path(config.config_file_path or "mkdocs.yml").parent
         settings = self.settings
         with without_cycle_collection():
-            vault = load_cached(docs_dir, project, settings.slugify, settings.separator, settings.cache)
+            vault = load_cached(
+                docs_dir, project, settings.slugify, settings.separator, settings.cache, None, settings.unpublished
+            )
             self.analysis = analysis = analyze_vault(vault, self.settings)
         self.backlinks = Backlinks(analysis, self.settings)
         self.sanitizer.close()

@@ -45,7 +45,7 @@ class VaultState:
 
 def vault_state(root: Path, settings: Settings, today: datetime.date) -> VaultState:
     """The state of the notes under `root` as `kb check` with `settings` would see it on `today`."""
-    entries, problems = listing(root)
+    entries, problems = listing(root, settings.unpublished)
     options = [getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "slugify"]
     parts = (fingerprint(settings.slugify, settings.separator), repr(options), today.isoformat())
     checker = hashlib.sha256(repr(parts).encode()).hexdigest()

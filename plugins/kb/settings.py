@@ -48,9 +48,17 @@ class Settings:
     cache: bool = True
     slugify: Slugify = toc_slugify
     separator: str = "-"
+    # mkdocs.yml's exclude_docs and draft_docs, gitignore-style lines: notes MkDocs does not build.
+    unpublished: tuple[str, ...] = ()
 
     @classmethod
-    def from_options(cls, options: Mapping[str, Any], slugify: Slugify = toc_slugify, separator: str = "-") -> Settings:
+    def from_options(
+        cls,
+        options: Mapping[str, Any],
+        slugify: Slugify = toc_slugify,
+        separator: str = "-",
+        unpublished: tuple[str, ...] = (),
+    ) -> Settings:
         """Validate the `kb` plugin options; raises SettingsError naming the bad one."""
         values: dict[str, Any] = {}
         for name, value in options.items():
@@ -72,7 +80,7 @@ class Settings:
                 raise SettingsError(f"check '{code}' must be one of {', '.join(LEVELS)}, not {level!r}")
         if values.get("link_text", "title") not in LINK_TEXTS:
             raise SettingsError(f"kb option 'link_text' must be one of {', '.join(LINK_TEXTS)}")
-        return cls(levels=dict(levels), slugify=slugify, separator=separator, **values)
+        return cls(levels=dict(levels), slugify=slugify, separator=separator, unpublished=unpublished, **values)
 
 
 def _closest(name: str, known: Iterable[str]) -> str | None:
@@ -124,6 +132,28 @@ def _extension_config(extensions: Any, name: str) -> Mapping[str, Any]:
     return {}
 
 
+def _unpublished(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The gitignore-style lines of `exclude_docs` and `draft_docs`, checked as MkDocs checks them."""
+    lines: list[str] = []
+    for key in ("exclude_docs", "draft_docs"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise SettingsError(
+                f"'{key}' must be gitignore-style patterns, one a line (e.g. '{key}: |' then 'drafts/')"
+            )
+        lines += value.splitlines()
+    if lines:
+        import pathspec
+
+        try:
+            pathspec.GitIgnoreSpec.from_lines(lines)
+        except ValueError as error:
+            raise SettingsError(f"exclude_docs or draft_docs: {error}") from None
+    return tuple(lines)
+
+
 def read_mkdocs_yml(path: Path) -> SiteConfig:
     """Parse mkdocs.yml; raises SettingsError with the file and line on a mistake."""
     try:
@@ -142,7 +172,9 @@ def read_mkdocs_yml(path: Path) -> SiteConfig:
             options = entry["kb"] or {}
     toc = _extension_config(data.get("markdown_extensions"), "toc")
     try:
-        settings = Settings.from_options(options, toc.get("slugify") or toc_slugify, toc.get("separator", "-"))
+        settings = Settings.from_options(
+            options, toc.get("slugify") or toc_slugify, toc.get("separator", "-"), _unpublished(data)
+        )
     except SettingsError as error:
         raise SettingsError(f"{path}: {error}") from None
     docs_dir = path.parent / str(data.get("docs_dir", "docs"))

@@ -104,13 +104,16 @@ def load_vault(
     separator: str = "-",
     cache: NoteCache | None = None,
     listed: Listing | None = None,
+    unpublished: Sequence[str] | None = (),
 ) -> Vault:
-    """Read every note under `root`; problems become diagnostics, never exceptions.
+    """Read every note under `root` that MkDocs publishes (every note if `unpublished` is None);
+    problems become diagnostics, never exceptions.
 
     With a `cache`, a note whose file has the same modification time and size is not read again.
-    `listed`: the folder's `kb.files.listing`, if the caller has just made it.
+    `listed`: the folder's `kb.files.listing`, if the caller has just made it; else it is listed
+    without the `unpublished` files (`Settings.unpublished`).
     """
-    entries, listing_problems = listed or listing(root)
+    entries, listing_problems = listed or listing(root, unpublished)
     problems = list(listing_problems)
     markdown = [entry for entry in entries if entry.path.lower().endswith(MARKDOWN_SUFFIXES)]
     files = tuple(entry.path for entry in entries if not entry.path.lower().endswith(MARKDOWN_SUFFIXES))
