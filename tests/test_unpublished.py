@@ -3,9 +3,12 @@ linkable: kb check and the build report a link to one as broken, and no site pag
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
+import kb.recheck
 import pytest
 
 from tests.conftest import MakeVault, frontmatter, run_kb
@@ -47,6 +50,27 @@ def test_a_link_to_an_unpublished_note_is_broken(project: Path, capsys: pytest.C
         "notes/index.md:9:23 'claim-idea'",
     ]  # and nothing from inside the unpublished notes, which are not built
     assert err.endswith("in 3 notes\n")
+    assert "'wip'; 'drafts/wip.md' is left out of the site (exclude_docs or draft_docs" in out
+    assert "'claim-idea'; 'claims/claim-idea.md' is left out of the site" in out
+
+
+def test_an_edit_is_rechecked_with_the_same_hints(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rechecks: list[object] = []
+    real = kb.recheck.recheck
+    monkeypatch.setattr(kb.recheck, "recheck", lambda *args: rechecks.append(real(*args)) or rechecks[-1])
+    hour_ago = time.time() - 3600
+    for path in (project / "notes").rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
+    run_kb(capsys, "check")
+    index = project / "notes" / "index.md"
+    index.write_text(index.read_text() + "\nAgain: [[wip]].\n")
+    os.utime(index, (hour_ago + 60, hour_ago + 60))
+    rechecked = run_kb(capsys, "check")
+    assert rechecks and rechecks[-1] is not None  # the edited note alone was checked again
+    assert rechecked == run_kb(capsys, "check", "--no-cache")
+    assert "notes/index.md:11:8: error[broken-link]: no note named 'wip'; 'drafts/wip.md' is left out" in rechecked[1]
 
 
 def test_the_check_follows_mkdocs_yml(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,7 +40,7 @@ class Analysis:
 
 def analyze_vault(vault: Vault, settings: Settings) -> Analysis:
     """Resolve and check an already loaded vault."""
-    index = Index(vault, settings.slugify, settings.separator)
+    index = Index(vault, settings.slugify, settings.separator, settings.unpublished)
     resolutions = tuple(resolve_all(index, vault.notes))
     graph = build_graph(vault.notes, resolutions)
     abbreviations, abbr_problems = collect_abbreviations(vault.notes)

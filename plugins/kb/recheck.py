@@ -233,7 +233,7 @@ def _recheck_edited(
     current = {note.path: note for _, note, _ in edited}
     old_states = [notes[path] for path in current]
     everything = tuple(current.get(path, known.outline) for path, known in notes.items())
-    index = Index(Vault(root, everything, files), settings.slugify, settings.separator)
+    index = Index(Vault(root, everything, files), settings.slugify, settings.separator, settings.unpublished)
     now = time.time_ns()
     for entry, note, problems in edited:
         resolutions = [resolve_link(index, note, link) for link in note.links]

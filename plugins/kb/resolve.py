@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import posixpath
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
+from kb.files import MKDOCS_EXCLUDED_FOLDER, walk
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Heading, Slugify, cached_slug, toc_slugify
 from kb.wikilinks import Link
@@ -57,8 +58,11 @@ class Resolution:
 class Index:
     """Lookups from link text to notes and files, built once per vault."""
 
-    def __init__(self, vault: Vault, slugify: Slugify = toc_slugify, separator: str = "-") -> None:
-        self.notes = vault.notes
+    def __init__(
+        self, vault: Vault, slugify: Slugify = toc_slugify, separator: str = "-", unpublished: Sequence[str] = ()
+    ) -> None:
+        """`unpublished`: mkdocs.yml's exclude_docs and draft_docs lines (`Settings.unpublished`)."""
+        self.notes, self.root, self.unpublished = vault.notes, vault.root, unpublished
         self.slugify, self.separator = slugify, separator
         self.by_name: dict[str, list[Note]] = {}
         self.aliases: dict[str, list[Note]] = {}
@@ -73,6 +77,7 @@ class Index:
             self.files_by_name.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
         self._heading_slugs: dict[str, dict[str, Heading]] = {}
         self._suggester: Suggester[Note] | None = None
+        self._left_out: dict[str, str] | None = None
         self._candidates: dict[str, tuple[list[Note], list[str], str | None]] = {}
 
     def link_name(self, note: Note) -> str:
@@ -101,6 +106,24 @@ class Index:
                     owners.append(note)
             self._suggester = Suggester(keys, owners)
         return self._suggester.best(fold(target), limit)
+
+    def left_out(self, target: str) -> str | None:
+        """The path of a note named `target` that MkDocs leaves out of the site, if there is one.
+
+        Asked only for a broken link; the folder is listed once, and only if something can be left out.
+        """
+        if self._left_out is None:
+            self._left_out = {}
+            if self.unpublished or (self.root / MKDOCS_EXCLUDED_FOLDER).is_dir():
+                try:
+                    entries, _ = walk(self.root)
+                except OSError:
+                    entries = []
+                for entry in entries:
+                    if entry.path.lower().endswith(MARKDOWN_SUFFIXES) and entry.path not in self.by_path:
+                        name = strip_markdown_suffix(entry.path).rsplit("/", 1)[-1]
+                        self._left_out.setdefault(fold(name), entry.path)
+        return self._left_out.get(fold(strip_markdown_suffix(target)).rsplit("/", 1)[-1])
 
     def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
         """(notes, files, error) matching the target text; error explains an impossible path."""
@@ -179,7 +202,14 @@ def _missing(index: Index, source: Note, link: Link, why: str | None) -> Resolut
             link.raw,
         )
         return Resolution(source, link, problems=(problem,))
-    problem = diag.make(code, *at, f"no {what} named '{link.target}'", _did_you_mean(index, link.target), link.raw)
+    left_out = index.left_out(link.target)
+    hint = (
+        f"'{left_out}' is left out of the site (exclude_docs or draft_docs in mkdocs.yml, or a top-level "
+        "templates/ folder): link a published note, or publish that one"
+        if left_out
+        else _did_you_mean(index, link.target)
+    )
+    problem = diag.make(code, *at, f"no {what} named '{link.target}'", hint, link.raw)
     return Resolution(source, link, problems=(problem,))
 
 
