@@ -91,6 +91,15 @@ def published(unpublished: Sequence[str] | None) -> Callable[[str], bool]:
     return lambda path: not path.startswith(MKDOCS_EXCLUDED_FOLDER) and not spec.match_file(path)
 
 
+def unpublished_files(root: Path, unpublished: Sequence[str]) -> list[str]:
+    """The files under `root` MkDocs leaves out of the site (see `published`); the folder is walked
+    only if mkdocs.yml excludes files or MkDocs' own excluded folder is there."""
+    if not unpublished and not (root / MKDOCS_EXCLUDED_FOLDER).is_dir():
+        return []
+    shown = published(unpublished)
+    return [entry.path for entry in walk(root)[0] if not shown(entry.path)]
+
+
 def name_clashes(paths: list[str]) -> list[Diagnostic]:
     """Files whose paths are equal once case and Unicode normalisation are ignored."""
     first: dict[str, str] = {}

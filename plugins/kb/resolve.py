@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
-from kb.files import MKDOCS_EXCLUDED_FOLDER, walk
+from kb.files import unpublished_files
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Heading, Slugify, cached_slug, toc_slugify
 from kb.wikilinks import Link
@@ -113,16 +113,14 @@ class Index:
         Asked only for a broken link; the folder is listed once, and only if something can be left out.
         """
         if self._left_out is None:
+            try:
+                paths = unpublished_files(self.root, self.unpublished)
+            except OSError:
+                paths = []
             self._left_out = {}
-            if self.unpublished or (self.root / MKDOCS_EXCLUDED_FOLDER).is_dir():
-                try:
-                    entries, _ = walk(self.root)
-                except OSError:
-                    entries = []
-                for entry in entries:
-                    if entry.path.lower().endswith(MARKDOWN_SUFFIXES) and entry.path not in self.by_path:
-                        name = strip_markdown_suffix(entry.path).rsplit("/", 1)[-1]
-                        self._left_out.setdefault(fold(name), entry.path)
+            for path in paths:
+                if path.lower().endswith(MARKDOWN_SUFFIXES):
+                    self._left_out.setdefault(fold(strip_markdown_suffix(path).rsplit("/", 1)[-1]), path)
         return self._left_out.get(fold(strip_markdown_suffix(target)).rsplit("/", 1)[-1])
 
     def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
