@@ -3,9 +3,10 @@
     python scripts/bench.py [--sizes 1000,5000,10000] [--repeat 3] [--site-scale]
 
 Engine mode (default) measures, on the same corpora: the floor (read every note, split the
-frontmatter, run a wikilink regex), `kb check` without and with its cache, `kb graph --format
-json`, a plain `mkdocs build` with the project's theme and no kb plugin, the same build with kb,
-and the same build with a peer wikilink plugin if one is installed (not a project dependency:
+frontmatter, run a wikilink regex), `kb check` without and with its cache (unchanged, after an
+edit, and in a fresh checkout into which CI restored the cache), `kb graph --format json`, a plain
+`mkdocs build` with the project's theme and no kb plugin, the same build with kb, and the same
+build with a peer wikilink plugin if one is installed (not a project dependency:
 `pip install mkdocs-roamlinks-plugin==0.3.2 mkdocs-ezlinks-plugin==0.1.14`).
 Site-scale mode builds with the project's own mkdocs.yml and with Material's defaults and
 reports build time, peak memory, site size and size per note.
@@ -226,6 +227,8 @@ def clear_cache(folder: Path) -> None:
 FLOOR, CHECK, GRAPH = "floor: read, split, regex", "kb check --no-cache", "kb graph"
 CHECK_WARM, CHECK_EDITED = "kb check, vault unchanged", "kb check, one note edited"
 CHECK_EDITED_EMBED = "kb check, one embedding note edited"
+CHECK_CHECKOUT = "kb check, fresh checkout, .kb-cache restored"
+CHECK_CHECKOUT_DAY = "kb check, fresh checkout, .kb-cache of another day"
 PLAIN, WITH_KB = "mkdocs build, no kb", "mkdocs build with kb"
 WITH_KB_CACHED = "mkdocs build with kb, notes cached"
 EDIT = "\n<!-- edited for the benchmark -->\n"
@@ -255,6 +258,20 @@ def edit_one_note(folder: Path, embedding: bool = False) -> None:
     os.utime(note, (when, when))
 
 
+def fresh_checkout(folder: Path, same_day: bool = True) -> None:
+    """Prime the cache, then give every file a new time, as a fresh checkout into which CI restores
+    `.kb-cache/` does. Unless `same_day`, the last check's result and state go too (they hold for the
+    day they were made): only the parsed notes are left to reuse."""
+    prime_cache(folder)
+    if not same_day:
+        for saved in (folder / ".kb-cache").glob("*.pickle"):
+            if saved.name.startswith(("check-", "state-")):
+                saved.unlink()
+    when = time.time() - 10
+    for path in (folder / "notes").rglob("*"):
+        os.utime(path, (when, when))
+
+
 def engine_cases(builds: bool) -> list[Case]:
     kb = [sys.executable, "-m", "kb.cli"]
     problems = (0, 1)  # kb exits 1 on the corpus's deliberate broken links
@@ -267,6 +284,13 @@ def engine_cases(builds: bool) -> list[Case]:
             CHECK_EDITED_EMBED,
             lambda f: [*kb, "check", "notes"],
             before=lambda f: edit_one_note(f, embedding=True),
+            ok_codes=problems,
+        ),
+        Case(CHECK_CHECKOUT, lambda f: [*kb, "check", "notes"], before=fresh_checkout, ok_codes=problems),
+        Case(
+            CHECK_CHECKOUT_DAY,
+            lambda f: [*kb, "check", "notes"],
+            before=lambda f: fresh_checkout(f, same_day=False),
             ok_codes=problems,
         ),
         Case(GRAPH, lambda f: [*kb, "graph", "notes", "--no-cache", "-o", str(f / "graph.json")], ok_codes=problems),
@@ -287,7 +311,8 @@ def engine_cases(builds: bool) -> list[Case]:
 def ratios(cases: list[Case], sizes: list[int]) -> list[str]:
     """The claims: each case against its baseline, measured in the same run."""
     by_name = {case.name: case for case in cases}
-    pairs = [(CHECK, FLOOR), (CHECK_WARM, FLOOR), (CHECK_EDITED, FLOOR), (CHECK_EDITED_EMBED, FLOOR), (GRAPH, FLOOR)]
+    checks = (CHECK, CHECK_WARM, CHECK_EDITED, CHECK_EDITED_EMBED, CHECK_CHECKOUT, CHECK_CHECKOUT_DAY, GRAPH)
+    pairs = [(name, FLOOR) for name in checks]
     pairs += [(case.name, PLAIN) for case in cases if case.name.startswith("mkdocs build with")]
     lines = ["| ratio | " + " | ".join(f"{n:,} notes" for n in sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
     for top, bottom in pairs:

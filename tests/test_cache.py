@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from kb.cachefiles import CACHE_DIR, RACY_NS, cache_path, fingerprint
 from kb.cli import main
 from kb.results import vault_state
+from kb.sections import toc_slugify
 from kb.settings import Settings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -201,3 +203,55 @@ def test_no_result_is_saved_while_a_file_may_still_change(vault: Path, capsys: p
     settle(vault / "notes/alpha.md")
     check(vault, capsys)
     assert cache_path(vault, vault / "notes", "check").is_file()
+
+
+def clone(project: Path, to: Path) -> Path:
+    """A copy of `project` as a fresh checkout with its `.kb-cache/` restored gives it: every file new again."""
+    shutil.copytree(project, to, copy_function=shutil.copy, dirs_exist_ok=True)  # copies bytes, not times
+    later = SETTLED + 600
+    for path in to.rglob("*"):
+        os.utime(path, (later, later))
+    return to
+
+
+@pytest.mark.parametrize("kinds_kept", [("notes", "state", "check"), ("notes",)])  # same day; another day
+def test_a_fresh_checkout_with_the_cache_restored_parses_no_note(
+    vault: Path,
+    parses: list[str],
+    capsys: pytest.CaptureFixture,
+    tmp_path_factory: pytest.TempPathFactory,
+    kinds_kept: tuple[str, ...],
+) -> None:
+    first = check(vault, capsys)
+    copy = clone(vault, tmp_path_factory.mktemp("checkout"))
+    for cached in (copy / CACHE_DIR).iterdir():
+        if not cached.name.startswith(kinds_kept):
+            cached.unlink()  # a result and state saved on an earlier day are not used: only the notes
+    parses.clear()
+    assert check(copy, capsys) == first
+    assert parses == []
+    assert check(copy, capsys) == first  # the new times were saved: this time no file is read
+    assert parses == []
+
+
+def test_a_file_of_the_same_size_with_other_bytes_is_parsed_again(
+    vault: Path, parses: list[str], capsys: pytest.CaptureFixture, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    check(vault, capsys)
+    copy = clone(vault, tmp_path_factory.mktemp("checkout"))
+    gamma = copy / "notes/topic/gamma.md"
+    gamma.write_text(NOTES["topic/gamma.md"].replace("missing-note", "missing-nope"), encoding="utf-8")
+    os.utime(gamma, (SETTLED + 1, SETTLED + 1))  # another time than the cached entry's, as after an edit
+    parses.clear()
+    assert "missing-nope" in check(copy, capsys)
+    assert parses == ["topic/gamma.md"]
+
+
+def test_the_fingerprint_follows_kb_code_by_content_not_file_times() -> None:
+    source = Path(kb.cli.__file__)
+    before, times = fingerprint(toc_slugify, "-"), source.stat()
+    try:
+        os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns + 10**9))  # as a checkout leaves it
+        assert fingerprint(toc_slugify, "-") == before
+    finally:
+        os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))

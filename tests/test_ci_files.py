@@ -28,6 +28,8 @@ def test_workflow_installs_checks_builds_and_uploads_the_site_on_pull_requests()
     assert runs == ["make install", ".venv/bin/kb check --format github", ".venv/bin/mkdocs build --strict"]
     uses = [step["uses"] for step in steps if "uses" in step]
     assert all(re.fullmatch(r"actions/[a-z-]+@v\d+", action) for action in uses)
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".kb-cache" and "kb check" in steps[steps.index(cache) + 1]["run"]
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site/" and steps.index(upload) > len(steps) - 2
 

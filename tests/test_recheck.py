@@ -155,6 +155,28 @@ def test_files_added_or_removed_check_the_whole_vault(
     assert full_checks == [1, 1, 1]
 
 
+def test_a_note_touched_not_edited_is_not_read_again(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], parses: list[str]
+) -> None:
+    before = output(vault, capsys)
+    parses.clear()
+    write(vault, "claims/denial.md", NOTES["claims/denial.md"], SETTLED + 5)  # as `git checkout` leaves it
+    assert output(vault, capsys) == before
+    assert parses == []
+    assert full_checks == [1]
+
+
+def test_more_edits_than_worth_rechecking_make_a_full_check(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kb.recheck, "MAX_RECHECKED", 1)
+    output(vault, capsys)
+    edit(vault, *RECHECKED[0])
+    edit(vault, *RECHECKED[3])
+    assert output(vault, capsys) == output(vault, capsys, "--no-cache")
+    assert full_checks == [1, 1]
+
+
 @pytest.mark.parametrize("fold_after", [0, kb.recheck.MAX_EDITS])  # each edit saved in the whole state, or apart
 def test_edits_are_rechecked_one_after_another(
     vault: Path,

@@ -2,8 +2,9 @@
 
 `kb check` and every `mkdocs build` or `serve` rebuild (which re-creates the plugin each time)
 read one file under `.kb-cache/` in the project folder, never under the notes folder. An entry
-is reused only for the same path, modification time and size; the whole file is ignored when
-the parsing settings, the Python version or kb's own code differ, or when it cannot be read.
+is reused for the same path, modification time and size, or the same path, size and bytes (a fresh
+checkout gives every file a new time: a cache restored in CI still serves); the whole file is ignored
+when the parsing settings, the Python version or kb's own code differ, or when it cannot be read.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kb.vault import Listing, load_vault
 
 
 class NoteCacheFile(dict[str, Any]):
-    """path -> ((mtime_ns, size), Note, diagnostics), remembering whether anything changed."""
+    """path -> ((mtime_ns, size), (Note, diagnostics, digest)), remembering whether anything changed."""
 
     def __init__(self, entries: dict[str, Any]) -> None:
         super().__init__(entries)
@@ -34,11 +35,11 @@ class NoteCacheFile(dict[str, Any]):
 
     def __setitem__(self, path: str, value: Any) -> None:
         self.seen.add(path)
-        (mtime_ns, _), _, _ = value
+        (mtime_ns, _), _ = value
         if time.time_ns() - mtime_ns < RACY_NS:
             # The file may change again within the clock's granularity, keeping its time and size:
             # like git's "racy" entries, such a note is parsed again next time instead of trusted.
-            # An older entry stays: its time and size no longer match, so it is never used again.
+            # An older entry stays: its time no longer matches, so it serves only if the bytes are the same.
             return
         self.changed = True
         super().__setitem__(path, value)
@@ -49,9 +50,16 @@ def read(path: Path, stamp: str) -> NoteCacheFile:
     entries = load(path, stamp)
     if not isinstance(entries, dict):
         return NoteCacheFile({})
-    if not all(isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], Note) for v in entries.values()):
+    if not all(_entry(value) for value in entries.values()):
         return NoteCacheFile({})
     return NoteCacheFile(entries)
+
+
+def _entry(value: object) -> bool:
+    """Whether `value` has the shape of a cache entry."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple) and len(value[1]) == 3):
+        return False
+    return isinstance(value[1][0], Note)
 
 
 @contextlib.contextmanager

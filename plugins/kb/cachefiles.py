@@ -18,15 +18,18 @@ if TYPE_CHECKING:
     from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
-FORMAT = 3  # bump when the layout of a cache file changes
+FORMAT = 4  # bump when the layout of a cache file changes
 RACY_NS = 3_000_000_000  # a file modified this recently is not trusted to keep its time and size
 
 
 def fingerprint(slugify: Slugify, separator: str) -> str:
-    """What cached results depend on besides the notes: settings, Python, kb's code and its schema."""
+    """What cached results depend on besides the notes: settings, Python, kb's code and its schema.
+
+    The code counts by content, not file times, so a cache restored into a fresh checkout (CI) still fits.
+    """
     package = Path(__file__).parent
     files = (*package.glob("*.py"), *package.glob("*.json"))
-    code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    code = sorted((p.name, digest(p.read_bytes())) for p in files)
     parts = (FORMAT, sys.version, describe(slugify), separator, code)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -40,10 +43,30 @@ def describe(function: Slugify) -> str:
         return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}{cells!r}"
 
 
+def digest(data: bytes) -> bytes:
+    """A digest of a file's bytes: what tells a file from another of the same size."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def same_file(path: Path, stamp: tuple[int, int], known: tuple[int, int], known_digest: bytes) -> bool:
+    """Whether the file at `path`, now of `stamp` (mtime_ns, size), holds what it held when it had the
+    `known` stamp and digest: the same time and size, or else the same size and bytes (a checkout, a
+    copy or `touch` gives a file a new time, not new content)."""
+    if stamp == known:
+        return True
+    if stamp[1] != known[1]:
+        return False
+    try:
+        return digest(path.read_bytes()) == known_digest
+    except OSError:
+        return False
+
+
 def cache_path(project: Path, notes_root: Path, kind: str = "notes") -> Path:
-    """The `kind` cache file of one notes folder: several vaults in one project do not share one."""
-    digest = hashlib.sha256(str(notes_root.resolve()).encode()).hexdigest()[:16]
-    return project / CACHE_DIR / f"{kind}-{digest}.pickle"
+    """The `kind` cache file of one notes folder: several vaults in one project do not share one.
+    It is named after the folder's place in the project, so the project can be moved or checked out elsewhere."""
+    place = os.path.relpath(notes_root.resolve(), project.resolve())
+    return project / CACHE_DIR / f"{kind}-{hashlib.sha256(place.encode()).hexdigest()[:16]}.pickle"
 
 
 def load(path: Path, stamp: str) -> Any:

@@ -109,13 +109,15 @@ class Note:
 @dataclass(frozen=True, slots=True)
 class Vault:
     """Every note and other file under a notes root. `listing`: what went wrong listing and reading the files;
-    `note_problems`: what parsing each note and (from `kb.vault.load_vault`) its own content checks found."""
+    `note_problems`: what parsing each note and (from `kb.vault.load_vault`) its own content checks found;
+    `digests`: the digest of each note's file (`kb.cachefiles.digest`), from `load_vault`."""
 
     root: Path
     notes: tuple[Note, ...]
     files: tuple[str, ...]
     listing: tuple[Diagnostic, ...] = ()
     note_problems: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    digests: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:

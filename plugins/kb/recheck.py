@@ -10,6 +10,7 @@ is left to the full check, which saves a new state.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.abbreviations import collect_abbreviations, key_position
-from kb.cachefiles import RACY_NS, cache_path, load, save
+from kb.cachefiles import RACY_NS, cache_path, load, same_file, save
 from kb.checks import orphan_notes, review_dates
 from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
@@ -30,7 +31,7 @@ from kb.resolve import Index, Resolution, resolve_link
 from kb.results import CheckResult, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
-from kb.vault import load_note
+from kb.vault import Parsed, load_note
 from kb.wikilinks import Link
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 KIND, EDITS_KIND = "state", "state-edits"
 MAX_EDITS = 100  # notes rechecked since the last full state, at most, before a new state is saved
+MAX_RECHECKED = 100  # notes edited since the last check, at most, to recheck one by one
 NEVER = (-1, -1)  # the stamp of a note modified just now: it may change again unseen, so it is parsed next time
 
 
@@ -47,6 +49,7 @@ class NoteState:
     """What a check needs of a note that was not edited since."""
 
     stamp: tuple[int, int]
+    digest: bytes  # of the file's bytes: a file with a new time but the same bytes was not edited
     outline: Note  # no text, links or frontmatter but aliases and abbr: what other notes' checks read
     problems: tuple[Diagnostic, ...]  # found in the note alone, in its links and in its review date
     targets: frozenset[str]  # the other notes it links to
@@ -97,6 +100,7 @@ def outline(note: Note, shared: dict[tuple[int, str, str], Heading]) -> Note:
 
 def note_state(
     stamp: tuple[int, int],
+    digest: bytes,
     note: Note,
     problems: Iterable[Diagnostic],
     resolutions: Iterable[Resolution],
@@ -111,7 +115,7 @@ def note_state(
             embeds.append((res.link, res.note.path, heading_number(res)))
     # Where a part lies matters only to find the embeds inside it: kept for the notes that embed.
     parts = tuple(embed_region(note, n) for n in (None, *range(len(note.headings)))) if embeds else ()
-    return NoteState(stamp, outline(note, shared), tuple(problems), frozenset(targets), tuple(embeds), parts)
+    return NoteState(stamp, digest, outline(note, shared), tuple(problems), frozenset(targets), tuple(embeds), parts)
 
 
 def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
@@ -152,6 +156,7 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     notes = {
         note.path: note_state(
             settled_stamp(stamps.get(note.path, NEVER), now),
+            analysis.vault.digests[note.path],
             note,
             found.notes[note.path],
             by_note[note.path],
@@ -179,7 +184,8 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
     else:
         since, wide = {}, saved.wide
     notes = {**saved.notes, **since}
-    edited: list[tuple[FileEntry, Note, list[Diagnostic]]] = []
+    changed: list[FileEntry] = []
+    touched, now = False, time.time_ns()
     for entry in state.entries:
         old = notes.get(entry.path)
         if old is None:
@@ -188,20 +194,30 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             continue
         if old.stamp == entry.stamp:
             continue
+        if same_file(root / entry.path, entry.stamp, old.stamp, old.digest):  # touched, not edited
+            notes[entry.path] = since[entry.path] = dataclasses.replace(old, stamp=settled_stamp(entry.stamp, now))
+            touched = True
+        else:
+            changed.append(entry)
+    if _many(len(changed), MAX_RECHECKED, len(notes)):
+        return None  # one note after another here would be slower than the full check's workers and cache
+    edited: list[tuple[FileEntry, Parsed]] = []
+    for entry in changed:
         try:
-            note, problems = load_note(root, entry.path, settings.slugify, settings.separator)
+            parsed = load_note(root, entry.path, settings.slugify, settings.separator)
         except OSError:
             return None
-        if names(note) != names(old.outline):
+        if names(parsed[0]) != names(notes[entry.path].outline):
             return None
-        edited.append((entry, note, problems))
+        edited.append((entry, parsed))
     if edited:
         files = tuple(entry.path for entry in state.entries if entry.path not in notes)
         try:
             wide = _recheck_edited(root, files, settings, notes, since, wide, edited)
         except OSError:  # a note read again to place an acronym conflict is gone
             return None
-        if len(since) > max(MAX_EDITS, len(notes) // 10):  # the edits file would be as slow to read: fold it in
+    if edited or touched:
+        if _many(len(since), MAX_EDITS, len(notes)):  # the edits file would be as slow to read: fold it in
             whole = CheckState(new_token(), saved.files, notes, wide, saved.site)
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
@@ -219,6 +235,11 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
     return CheckResult(findings.diagnostics(settings.levels), tuple(notes))
 
 
+def _many(count: int, least: int, notes: int) -> bool:
+    """Whether `count` is more than `least` and than a tenth of the `notes`."""
+    return count > max(least, notes // 10)
+
+
 def _recheck_edited(
     root: Path,
     files: tuple[str, ...],
@@ -226,16 +247,16 @@ def _recheck_edited(
     notes: dict[str, NoteState],
     since: dict[str, NoteState],
     wide: Wide,
-    edited: list[tuple[FileEntry, Note, list[Diagnostic]]],
+    edited: list[tuple[FileEntry, Parsed]],
 ) -> Wide:
     """Check the `edited` notes against the others' outlines and the `files` that are not notes, keep
     their new states in `notes` and `since`, and return the problems of several notes together as now."""
-    current = {note.path: note for _, note, _ in edited}
+    current = {note.path: note for _, (note, _, _) in edited}
     old_states = [notes[path] for path in current]
     everything = tuple(current.get(path, known.outline) for path, known in notes.items())
     index = Index(Vault(root, everything, files), settings.slugify, settings.separator, settings.unpublished)
     now = time.time_ns()
-    for entry, note, problems in edited:
+    for entry, (note, problems, digest) in edited:
         resolutions = [resolve_link(index, note, link) for link in note.links]
         alone = Vault(root, (note,), (), (), {note.path: tuple(problems)})
         found = (
@@ -243,7 +264,8 @@ def _recheck_edited(
             *(p for r in resolutions for p in r.problems),
             *review_dates(alone, settings.stale_after_days),
         )
-        notes[note.path] = since[note.path] = note_state(settled_stamp(entry.stamp, now), note, found, resolutions, {})
+        stamp = settled_stamp(entry.stamp, now)
+        notes[note.path] = since[note.path] = note_state(stamp, digest, note, found, resolutions, {})
     touched = (*old_states, *(notes[path] for path in current))  # the edited notes before and after
     if any(known.embeds for known in touched):
         from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here

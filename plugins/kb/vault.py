@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kb import diagnostics as diag
 from kb import notes
+from kb.cachefiles import digest, same_file
 from kb.checks import note_checks
 from kb.cpus import cpus
 from kb.diagnostics import Diagnostic
@@ -22,19 +23,22 @@ from kb.files import FileEntry, listing
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Slugify, toc_slugify
 
-# path -> ((mtime_ns, size), note, its diagnostics: parsing and the per-note content checks)
-NoteCache = MutableMapping[str, tuple[tuple[int, int], Note, list[Diagnostic]]]
+# A parsed note, its diagnostics (from parsing and the per-note content checks) and the digest of its file.
+Parsed = tuple[Note, list[Diagnostic], bytes]
+# path -> ((mtime_ns, size), the parsed note)
+NoteCache = MutableMapping[str, tuple[tuple[int, int], Parsed]]
 
 
-def load_note(root: Path, path: str, slugify: Slugify, separator: str) -> tuple[Note, list[Diagnostic]]:
+def load_note(root: Path, path: str, slugify: Slugify, separator: str) -> Parsed:
     """Parse one note and run the checks that need only the note."""
-    note, problems = notes.parse_note(path, (root / path).read_bytes(), slugify, separator)
+    data = (root / path).read_bytes()
+    note, problems = notes.parse_note(path, data, slugify, separator)
     readable = not any(problem.code == "frontmatter" for problem in problems)
-    return note, problems + note_checks(note, readable)
+    return note, problems + note_checks(note, readable), digest(data)
 
 
-# A parsed note and its diagnostics, or why its file could not be read.
-Loaded = tuple[Note, list[Diagnostic]] | str
+# A parsed note, or why its file could not be read.
+Loaded = Parsed | str
 
 # Below this many notes to parse, one process does it: at 200 notes, forking workers and sending
 # the notes back costs what the second core saves; at 500, workers take a quarter less time.
@@ -109,9 +113,9 @@ def load_vault(
     """Read every note under `root` that MkDocs publishes (every note if `unpublished` is None);
     problems become diagnostics, never exceptions.
 
-    With a `cache`, a note whose file has the same modification time and size is not read again.
-    `listed`: the folder's `kb.files.listing`, if the caller has just made it; else it is listed
-    without the `unpublished` files (`Settings.unpublished`).
+    With a `cache`, a note whose file has the same modification time and size, or the same size and
+    bytes, is not parsed again. `listed`: the folder's `kb.files.listing`, if the caller has just made
+    it; else it is listed without the `unpublished` files (`Settings.unpublished`).
     """
     entries, listing_problems = listed or listing(root, unpublished)
     problems = list(listing_problems)
@@ -121,22 +125,25 @@ def load_vault(
     if cache is not None:
         for entry in markdown:
             cached = cache.get(entry.path)
-            if cached is not None and cached[0] == entry.stamp:
-                kept[entry.path] = cached[1], cached[2]
+            if cached is not None and same_file(root / entry.path, entry.stamp, cached[0], cached[1][2]):
+                kept[entry.path] = cached[1]
+                if cached[0] != entry.stamp:
+                    cache[entry.path] = (entry.stamp, cached[1])  # its new time, to trust next time
     stale = [entry for entry in markdown if entry.path not in kept]
     parsed = load_notes_parallel(root, [entry.path for entry in stale], slugify, separator)
     for entry, loaded in zip(stale, parsed, strict=True):
         if cache is not None and not isinstance(loaded, str):
-            cache[entry.path] = (entry.stamp, *loaded)
+            cache[entry.path] = (entry.stamp, loaded)
         kept[entry.path] = loaded
     by_note: dict[str, tuple[Diagnostic, ...]] = {}
+    digests: dict[str, bytes] = {}
     found = []
     for entry in markdown:
         loaded = kept[entry.path]
         if isinstance(loaded, str):
             problems.append(diag.make("unreadable", entry.path, 1, 1, f"cannot read: {loaded}"))
             continue
-        note, note_problems = loaded
+        note, note_problems, digests[entry.path] = loaded
         found.append(note)
         by_note[entry.path] = tuple(note_problems)
-    return Vault(root, tuple(found), files, tuple(problems), by_note)
+    return Vault(root, tuple(found), files, tuple(problems), by_note, digests)
