@@ -228,7 +228,6 @@ FLOOR, CHECK, GRAPH = "floor: read, split, regex", "kb check --no-cache", "kb gr
 CHECK_WARM, CHECK_EDITED = "kb check, vault unchanged", "kb check, one note edited"
 CHECK_EDITED_EMBED = "kb check, one embedding note edited"
 CHECK_CHECKOUT = "kb check, fresh checkout, .kb-cache restored"
-CHECK_CHECKOUT_DAY = "kb check, fresh checkout, .kb-cache of another day"
 PLAIN, WITH_KB = "mkdocs build, no kb", "mkdocs build with kb"
 WITH_KB_CACHED = "mkdocs build with kb, notes cached"
 EDIT = "\n<!-- edited for the benchmark -->\n"
@@ -258,15 +257,10 @@ def edit_one_note(folder: Path, embedding: bool = False) -> None:
     os.utime(note, (when, when))
 
 
-def fresh_checkout(folder: Path, same_day: bool = True) -> None:
+def fresh_checkout(folder: Path) -> None:
     """Prime the cache, then give every file a new time, as a fresh checkout into which CI restores
-    `.kb-cache/` does. Unless `same_day`, the last check's result and state go too (they hold for the
-    day they were made): only the parsed notes are left to reuse."""
+    `.kb-cache/` does."""
     prime_cache(folder)
-    if not same_day:
-        for saved in (folder / ".kb-cache").glob("*.pickle"):
-            if saved.name.startswith(("check-", "state-")):
-                saved.unlink()
     when = time.time() - 10
     for path in (folder / "notes").rglob("*"):
         os.utime(path, (when, when))
@@ -287,12 +281,6 @@ def engine_cases(builds: bool) -> list[Case]:
             ok_codes=problems,
         ),
         Case(CHECK_CHECKOUT, lambda f: [*kb, "check", "notes"], before=fresh_checkout, ok_codes=problems),
-        Case(
-            CHECK_CHECKOUT_DAY,
-            lambda f: [*kb, "check", "notes"],
-            before=lambda f: fresh_checkout(f, same_day=False),
-            ok_codes=problems,
-        ),
         Case(GRAPH, lambda f: [*kb, "graph", "notes", "--no-cache", "-o", str(f / "graph.json")], ok_codes=problems),
     ]
     if builds:
@@ -311,7 +299,7 @@ def engine_cases(builds: bool) -> list[Case]:
 def ratios(cases: list[Case], sizes: list[int]) -> list[str]:
     """The claims: each case against its baseline, measured in the same run."""
     by_name = {case.name: case for case in cases}
-    checks = (CHECK, CHECK_WARM, CHECK_EDITED, CHECK_EDITED_EMBED, CHECK_CHECKOUT, CHECK_CHECKOUT_DAY, GRAPH)
+    checks = (CHECK, CHECK_WARM, CHECK_EDITED, CHECK_EDITED_EMBED, CHECK_CHECKOUT, GRAPH)
     pairs = [(name, FLOOR) for name in checks]
     pairs += [(case.name, PLAIN) for case in cases if case.name.startswith("mkdocs build with")]
     lines = ["| ratio | " + " | ".join(f"{n:,} notes" for n in sizes) + " |", "|---" * (len(sizes) + 1) + "|"]

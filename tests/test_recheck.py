@@ -4,12 +4,15 @@ and the result is always the one a full check (`--no-cache`) gives."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import os
 import tempfile
 import time
+import types
 from pathlib import Path
 
+import kb.checks
 import kb.cli
 import kb.recheck
 import pytest
@@ -175,6 +178,42 @@ def test_more_edits_than_worth_rechecking_make_a_full_check(
     edit(vault, *RECHECKED[3])
     assert output(vault, capsys) == output(vault, capsys, "--no-cache")
     assert full_checks == [1, 1]
+
+
+def set_today(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
+    """Make `day` the day `kb check` runs on."""
+
+    class Day(datetime.date):
+        @classmethod
+        def today(cls) -> datetime.date:
+            return day
+
+    clock = types.SimpleNamespace(date=Day)
+    monkeypatch.setattr(kb.cli, "datetime", clock)
+    monkeypatch.setattr(kb.checks, "datetime", clock)
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_state_of_another_day_serves_with_that_days_review_dates(
+    vault: Path,
+    capsys: pytest.CaptureFixture,
+    full_checks: list[int],
+    parses: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    edited: bool,
+) -> None:
+    reviewed = datetime.date(2026, 1, 5)  # FRONT's last_reviewed
+    set_today(monkeypatch, reviewed + datetime.timedelta(days=300))
+    before = output(vault, capsys)
+    set_today(monkeypatch, reviewed + datetime.timedelta(days=400))  # the notes are due for review now
+    if edited:
+        edit(vault, *RECHECKED[0])
+    parses.clear()
+    after = output(vault, capsys)
+    assert full_checks == [1]
+    assert parses == (["claims/remittance.md"] if edited else [])
+    assert after == output(vault, capsys, "--no-cache")
+    assert after.count('"stale-note"') == before.count('"stale-note"') + 5  # each note with that date
 
 
 @pytest.mark.parametrize("fold_after", [0, kb.recheck.MAX_EDITS])  # each edit saved in the whole state, or apart

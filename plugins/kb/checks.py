@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from kb import diagnostics as diag
 from kb.codes import check_codes
@@ -23,25 +24,39 @@ def review_age(note: Note, today: datetime.date) -> int | None:
     return None if reviewed is None else (today - reviewed).days
 
 
-def check_review_date(
-    note: Note, positions: FrontmatterPositions, stale_after_days: int, today: datetime.date
+def review_checked(note: Note, readable: bool) -> bool:
+    """Whether the review-date check reads `note`: not when its frontmatter cannot be read, nor when
+    its `last_reviewed` is not a date at all (the frontmatter schema reports that)."""
+    return readable and not ("last_reviewed" in note.meta and note.last_reviewed is None)
+
+
+def review_problem(
+    path: str,
+    reviewed: datetime.date | None,
+    where: Callable[[], tuple[int, int]],
+    stale_after_days: int,
+    today: datetime.date,
 ) -> list[Diagnostic]:
-    """A `stale-note` warning when `last_reviewed` is missing, older than the limit or in the future."""
-    if "last_reviewed" in note.meta and note.last_reviewed is None:
-        return []  # not a date at all: the frontmatter schema reports it
-    age = review_age(note, today)
+    """A `stale-note` warning at `where()` (asked only then) when a note last reviewed on `reviewed`
+    (None: never) is due for review on `today`, or dated in the future."""
+    age = None if reviewed is None else (today - reviewed).days
     if age is None:
         message = "the note has never been reviewed (no last_reviewed date)"
         hint = "check it against its sources, then add 'last_reviewed: YYYY-MM-DD' with today's date"
     elif age < 0:
-        message = f"last_reviewed {note.last_reviewed} is in the future"
+        message = f"last_reviewed {reviewed} is in the future"
         hint = "write the date the note was last checked against its sources (YYYY-MM-DD)"
     elif age > stale_after_days:
-        message = f"last reviewed {note.last_reviewed}, {age} days ago (the limit is {stale_after_days} days)"
+        message = f"last reviewed {reviewed}, {age} days ago (the limit is {stale_after_days} days)"
         hint = f"{WHY_REVIEW}: check the note against its sources, then set last_reviewed: {today.isoformat()}"
     else:
         return []
-    return [diag.make("stale-note", note.path, *positions.key(("last_reviewed",)), message, hint)]
+    return [diag.make("stale-note", path, *where(), message, hint)]
+
+
+def review_position(text: str) -> tuple[int, int]:
+    """Where a note's `stale-note` warning goes: its `last_reviewed` key, else its frontmatter's first key."""
+    return FrontmatterPositions(text).key(("last_reviewed",))
 
 
 def check_sources(note: Note, positions: FrontmatterPositions) -> list[Diagnostic]:
@@ -97,6 +112,7 @@ def review_dates(vault: Vault, stale_after_days: int, today: datetime.date | Non
     unreadable = {d.path for d in vault.diagnostics if d.code == "frontmatter"}
     found = []
     for note in vault.notes:
-        if note.path not in unreadable:
-            found += check_review_date(note, FrontmatterPositions(note.text), stale_after_days, today)
+        if review_checked(note, note.path not in unreadable):
+            where = functools.partial(review_position, note.text)
+            found += review_problem(note.path, note.last_reviewed, where, stale_after_days, today)
     return found

@@ -5,12 +5,14 @@ and block ids cannot change how any other note's links resolve, so only the edit
 the orphans, and (if the edited notes embed or define abbreviations) the embed cycles and depths and
 the acronym conflicts can change: `recheck` works out just those, against a saved outline of every note
 and its embeds. Anything wider (a file added, removed or renamed, a name, heading or block id changed)
-is left to the full check, which saves a new state.
+is left to the full check, which saves a new state. The state holds for any day: review dates, the
+only findings that age, are worked out again from each note's saved date.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -20,12 +22,12 @@ from typing import TYPE_CHECKING
 
 from kb.abbreviations import collect_abbreviations, key_position
 from kb.cachefiles import RACY_NS, cache_path, load, same_file, save
-from kb.checks import orphan_notes, review_dates
+from kb.checks import orphan_notes, review_checked, review_dates, review_position, review_problem
 from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
 from kb.files import FileEntry
 from kb.findings import Findings
-from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
+from kb.notes import MARKDOWN_SUFFIXES, Note, Vault, decode
 from kb.pickling import pickled_by_fields
 from kb.resolve import Index, Resolution, resolve_link
 from kb.results import CheckResult, VaultState
@@ -40,7 +42,18 @@ if TYPE_CHECKING:
 KIND, EDITS_KIND = "state", "state-edits"
 MAX_EDITS = 100  # notes rechecked since the last full state, at most, before a new state is saved
 MAX_RECHECKED = 100  # notes edited since the last check, at most, to recheck one by one
+STALE = "stale-note"  # the code of the review-date check's warnings
 NEVER = (-1, -1)  # the stamp of a note modified just now: it may change again unseen, so it is parsed next time
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class ReviewDate:
+    """A note's `last_reviewed` date as the review-date check reads it (None: never reviewed), and where
+    its warning went if the check that saved it gave one (else the note is read again when one is due)."""
+
+    date: datetime.date | None
+    at: tuple[int, int] | None
 
 
 @pickled_by_fields
@@ -51,7 +64,8 @@ class NoteState:
     stamp: tuple[int, int]
     digest: bytes  # of the file's bytes: a file with a new time but the same bytes was not edited
     outline: Note  # no text, links or frontmatter but aliases and abbr: what other notes' checks read
-    problems: tuple[Diagnostic, ...]  # found in the note alone, in its links and in its review date
+    problems: tuple[Diagnostic, ...]  # found in the note alone and in its links: all but the review date's
+    review: ReviewDate | None  # None if the review-date check does not read the note
     targets: frozenset[str]  # the other notes it links to
     embeds: tuple[tuple[Link, str, int | None], ...]  # each embed: the link, the note it inlines, which heading
     parts: tuple[tuple[int, int], ...]  # if it embeds: where the whole body, then each heading's section, lie
@@ -106,7 +120,12 @@ def note_state(
     resolutions: Iterable[Resolution],
     shared: dict[tuple[int, str, str], Heading],
 ) -> NoteState:
-    """What the next check needs to know of `note`, checked with `problems` and its links' `resolutions`."""
+    """What the next check needs to know of `note`, checked with `problems` (its review date's included)
+    and its links' `resolutions`."""
+    problems = tuple(problems)
+    review = None
+    if review_checked(note, readable=not any(p.code == "frontmatter" for p in problems)):
+        review = ReviewDate(note.last_reviewed, next(((p.line, p.col) for p in problems if p.code == STALE), None))
     targets, embeds = set(), []
     for res in resolutions:
         if res.note is not None and res.note.path != note.path:
@@ -115,7 +134,16 @@ def note_state(
             embeds.append((res.link, res.note.path, heading_number(res)))
     # Where a part lies matters only to find the embeds inside it: kept for the notes that embed.
     parts = tuple(embed_region(note, n) for n in (None, *range(len(note.headings)))) if embeds else ()
-    return NoteState(stamp, digest, outline(note, shared), tuple(problems), frozenset(targets), tuple(embeds), parts)
+    return NoteState(
+        stamp,
+        digest,
+        outline(note, shared),
+        tuple(p for p in problems if p.code != STALE),
+        review,
+        frozenset(targets),
+        tuple(embeds),
+        parts,
+    )
 
 
 def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
@@ -224,15 +252,34 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, wide))
     linked_to = set().union(*(known.targets for known in notes.values()))
     lonely = {known.outline.id for known in notes.values() if not known.targets and known.outline.id not in linked_to}
+    try:
+        by_note = {
+            path: [*known.problems, *_review(root, settings, known, state.today)] for path, known in notes.items()
+        }
+    except OSError:  # a note read again to place a review-date warning is gone
+        return None
     findings = Findings(
         tuple(state.problems),
-        {path: list(known.problems) for path, known in notes.items()},
+        by_note,
         wide.embeds,
         wide.abbreviations,
         saved.site,
         tuple(orphan_notes((known.outline for known in notes.values()), lonely)),
     )
     return CheckResult(findings.diagnostics(settings.levels), tuple(notes))
+
+
+def _review(root: Path, settings: Settings, known: NoteState, today: datetime.date) -> list[Diagnostic]:
+    """The review-date warning of a note on `today`, if any; placed where the last one was, or else
+    where the note's text says."""
+    review, path = known.review, known.outline.path
+    if review is None:
+        return []
+
+    def where() -> tuple[int, int]:
+        return review.at or review_position(decode((root / path).read_bytes(), path)[0])
+
+    return review_problem(path, review.date, where, settings.stale_after_days, today)
 
 
 def _many(count: int, least: int, notes: int) -> bool:

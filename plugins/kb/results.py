@@ -33,11 +33,13 @@ class CheckResult:
 
 @dataclass(frozen=True, slots=True)
 class VaultState:
-    """The notes folder as a check sees it: `stamp` digests everything its result depends on, `checker`
-    all but the files (kb's code, the settings, the day); `settled` if no file was modified just now."""
+    """The notes folder as a check sees it on `today`: `stamp` digests everything its result depends on,
+    `checker` what the notes' own findings depend on besides the files (kb's code, the settings; not
+    the day, which only review dates depend on); `settled` if no file was modified just now."""
 
     stamp: str
     checker: str
+    today: datetime.date
     settled: bool
     entries: list[FileEntry]
     problems: list[Diagnostic]  # from listing the folder
@@ -47,11 +49,11 @@ def vault_state(root: Path, settings: Settings, today: datetime.date) -> VaultSt
     """The state of the notes under `root` as `kb check` with `settings` would see it on `today`."""
     entries, problems = listing(root, settings.unpublished)
     options = [getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "slugify"]
-    parts = (fingerprint(settings.slugify, settings.separator), repr(options), today.isoformat())
+    parts = (fingerprint(settings.slugify, settings.separator), repr(options))
     checker = hashlib.sha256(repr(parts).encode()).hexdigest()
-    stamp = hashlib.sha256(repr((checker, entries, problems)).encode()).hexdigest()
+    stamp = hashlib.sha256(repr((checker, today.isoformat(), entries, problems)).encode()).hexdigest()
     newest = max((entry.stamp[0] for entry in entries), default=0)
-    return VaultState(stamp, checker, time.time_ns() - newest >= RACY_NS, entries, problems)
+    return VaultState(stamp, checker, today, time.time_ns() - newest >= RACY_NS, entries, problems)
 
 
 def saved_result(project: Path, root: Path, state: VaultState) -> CheckResult | None:
