@@ -11,8 +11,8 @@ only findings that age, are worked out again from each note's saved date.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+import os
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -69,6 +69,13 @@ class NoteState:
     targets: frozenset[str]  # the other notes it links to
     embeds: tuple[tuple[Link, str, int | None], ...]  # each embed: the link, the note it inlines, which heading
     parts: tuple[tuple[int, int], ...]  # if it embeds: where the whole body, then each heading's section, lie
+
+    def restamped(self, stamp: tuple[int, int]) -> NoteState:
+        """This state with another file time (`dataclasses.replace` takes 8 times as long, for every note
+        of a fresh checkout)."""
+        return NoteState(
+            stamp, self.digest, self.outline, self.problems, self.review, self.targets, self.embeds, self.parts
+        )
 
 
 @pickled_by_fields
@@ -222,8 +229,8 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             continue
         if old.stamp == entry.stamp:
             continue
-        if same_file(root / entry.path, entry.stamp, old.stamp, old.digest):  # touched, not edited
-            notes[entry.path] = since[entry.path] = dataclasses.replace(old, stamp=settled_stamp(entry.stamp, now))
+        if same_file(os.path.join(root, entry.path), entry.stamp, old.stamp, old.digest):  # touched, not edited
+            notes[entry.path] = since[entry.path] = old.restamped(settled_stamp(entry.stamp, now))
             touched = True
         else:
             changed.append(entry)

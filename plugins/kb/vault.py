@@ -7,6 +7,7 @@ a few are parsed in this process, as starting workers would cost more than it sa
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from kb import diagnostics as diag
 from kb import notes
-from kb.cachefiles import digest, same_file
+from kb.cachefiles import digest, read_bytes, same_file
 from kb.checks import note_checks
 from kb.cpus import cpus
 from kb.diagnostics import Diagnostic
@@ -31,7 +32,7 @@ NoteCache = MutableMapping[str, tuple[tuple[int, int], Parsed]]
 
 def load_note(root: Path, path: str, slugify: Slugify, separator: str) -> Parsed:
     """Parse one note and run the checks that need only the note."""
-    data = (root / path).read_bytes()
+    data = read_bytes(os.path.join(root, path))
     note, problems = notes.parse_note(path, data, slugify, separator)
     readable = not any(problem.code == "frontmatter" for problem in problems)
     return note, problems + note_checks(note, readable), digest(data)
@@ -125,10 +126,13 @@ def load_vault(
     if cache is not None:
         for entry in markdown:
             cached = cache.get(entry.path)
-            if cached is not None and same_file(root / entry.path, entry.stamp, cached[0], cached[1][2]):
-                kept[entry.path] = cached[1]
-                if cached[0] != entry.stamp:
-                    cache[entry.path] = (entry.stamp, cached[1])  # its new time, to trust next time
+            if cached is None:
+                continue
+            stamp, known = cached
+            if same_file(os.path.join(root, entry.path), entry.stamp, stamp, known[2]):
+                kept[entry.path] = known
+                if stamp != entry.stamp:
+                    cache[entry.path] = (entry.stamp, known)  # its new time, to trust next time
     stale = [entry for entry in markdown if entry.path not in kept]
     parsed = load_notes_parallel(root, [entry.path for entry in stale], slugify, separator)
     for entry, loaded in zip(stale, parsed, strict=True):
