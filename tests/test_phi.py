@@ -9,7 +9,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from kb.diagnostics import format_text
 from kb.notes import parse_note
-from kb.phi import _ssns, _standalone, check_phi, find_phi
+from kb.phi import (
+    MBI_RE,
+    MRN_RE,
+    _mbis,
+    _names_with_birth_dates,
+    _record_numbers,
+    _ssns,
+    _standalone,
+    check_phi,
+    find_phi,
+    lower_case,
+)
 from kb.vault import load_vault
 
 from tests.conftest import NOTES
@@ -101,3 +112,47 @@ def ssns_by_the_plain_pattern(text: str) -> list[tuple[int, int]]:
 @example("9123-45-6789 123-45-67890 000-12-3456 123-45-6789-1")
 def test_the_fast_ssn_finder_finds_what_the_plain_pattern_finds(text: str) -> None:
     assert list(_ssns(text, text.lower())) == ssns_by_the_plain_pattern(text)
+
+
+# One example of each keyword and label the finders know, written as a coder might.
+PHI_EXAMPLES = [
+    *("SSN 123-45-6789", "SS# 123456789", "social security number: 123 45 6789", "Social Security #123456789"),
+    *("John Smith, DOB 03/14/1962", "Jane Q. Public (D.O.B. 1962-03-14)", "Doe, Jane, date of birth 3/14/62"),
+    *("Ann Lee birth date March 14, 1962", "Ann Lee birthdate 14 March 1962", "Mary O'Neil born on 1/2/1950"),
+    *("Patient: Jane Doe, 3/14/62", "Pt: John Smith DOB 1/2/50", "Name: Jane Doe 1962-03-14"),
+    *("Member: John Smith 03/14/1962", "Beneficiary name: Jane Doe, 3/14/62", "Insured: Ann Lee 1/2/1950"),
+    *("Subscriber # John Smith, seen 3/14/62", "Patient name: Jane Doe 03/14/1962"),
+    *("MRN 00123456", "MR# A-1234567", "MR # 1234567", "med rec # 1234567", "medical record number 4451234"),
+    *("medical rec no. 4451234", "chart # 1234567", "chart number 12345", "Chart no. AB-12345"),
+    *("MBI 1EG4-TE5-MK73", "mbi 1eg4te5mk73", "9AA0-AA0-AA00"),
+]
+FRAGMENTS = [  # pieces of prose around them, with letters that lower-case or fold oddly
+    *(" ", "\t", "  ", ":", "#", "-", ",", "(", ".", "1", "a", "Z", "é", "İ", "ſ", "ı", "K", "note", "123"),
+    *("ss", "date", "born", "med", "mr", "chart", "name", "pt", "03/14/1962", "John Smith"),
+]
+
+
+def written(example: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([example, example.upper(), example.lower(), example.replace(" ", "\t")])
+
+
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.sampled_from(PHI_EXAMPLES).flatmap(written)), max_size=8))
+@example(["; ".join(PHI_EXAMPLES)])
+@example(["social\tsecurity number 123456789, med  rec # 1234567"])  # blanks the old keyword test missed
+@example(["Socıal Securıty number 123456789"])  # ı and ſ are i and s to a pattern that ignores case
+@example(["ſſn 123 45 6789"])
+@example(["İ MRN 00123456"])  # İ lower-cases to two characters: the offsets after it move
+@example(["MRN MRN12345"])  # a second keyword inside the first match: finditer does not look there
+def test_the_anchored_finders_find_what_the_plain_patterns_find(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    lowered = lower_case(text)
+    # Without the lower-case text, keywords are searched for through the whole text.
+    assert sorted(_ssns(text, lowered)) == sorted(_ssns(text, None))
+    assert sorted(_names_with_birth_dates(text, lowered)) == sorted(_names_with_birth_dates(text, None))
+    assert list(_record_numbers(text, lowered)) == [match.span() for match in MRN_RE.finditer(text)]
+    plain_mbis = [match.span() for match in MBI_RE.finditer(text) if _standalone(text, *match.span(), "-")]
+    assert list(_mbis(text, lowered)) == plain_mbis
+
+
+def test_each_example_is_found() -> None:
+    assert [example for example in PHI_EXAMPLES if len(find_phi(example)) != 1] == []

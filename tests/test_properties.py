@@ -63,6 +63,17 @@ def test_scanner_never_raises_and_every_position_points_at_brackets(text: str) -
 
 
 @PROFILE
+@given(TEXT)
+def test_as_many_openers_as_links_means_each_opens_a_link(text: str) -> None:
+    """What lets `unclosed` skip its scan when a note has as many `[[` as links."""
+    links = list(scan(text, excluded_spans(text)))
+    brackets = {link.start + link.embed for link in links}  # where each link's `[[` is
+    openers = [match.start() for match in re.finditer(r"\[\[", text)]
+    if len(openers) == len(links):
+        assert all(at in brackets or at + 1 in brackets for at in openers)
+
+
+@PROFILE
 @given(st.binary(max_size=400))
 def test_any_bytes_load_as_a_note_with_positions_inside_the_file(data: bytes) -> None:
     note, problems = parse_note("x.md", data)

@@ -214,6 +214,8 @@ def scan(text: str, spans: Spans | None = None) -> Iterator[Link]:
 
 def unclosed(text: str, links: Sequence[Link], spans: Spans) -> Iterator[tuple[int, int]]:
     """(line, col) of the first `[[` on each line that opens no link (Obsidian shows it as text)."""
+    if text.count("[[") == len(links):
+        return  # as many `[[` as links: each opens one (a link's `[[` is found once, a third `[` or not)
     inside = Spans([(link.start, link.end) for link in links])
     lines = Lines(text)
     last_line = 0
