@@ -165,13 +165,19 @@ def _choose(notes: list[Note], target: str, source: Note) -> Note:
     if len(notes) == 1:
         return notes[0]
     written = strip_markdown_suffix(target.strip("/"))
-    wanted = unicodedata.normalize("NFC", written)
 
     def rank(note: Note) -> tuple[bool, bool, bool, int, str]:
-        exact = unicodedata.normalize("NFC", note.id).endswith(wanted)
+        exact = _nfc_endswith(note.id, written)
         return (not exact, not note.id.endswith(written), note.folder != source.folder, note.id.count("/"), note.id)
 
     return min(notes, key=rank)
+
+
+def _nfc_endswith(text: str, end: str) -> bool:
+    """Whether `text` ends with `end` once both are in Unicode NFC (which changes no ASCII text)."""
+    if text.isascii() and end.isascii():
+        return text.endswith(end)
+    return unicodedata.normalize("NFC", text).endswith(unicodedata.normalize("NFC", end))
 
 
 def _did_you_mean(index: Index, target: str) -> str:
@@ -216,11 +222,11 @@ def _anchor_problems(
 ) -> tuple[Heading | None, str | None, list[Diagnostic]]:
     anchor = link.anchor or ""
     at = (source.path, link.line, link.col)
-    where = "this note" if note is source else f"'{index.link_name(note)}'"
     if anchor.startswith("^"):
         block = anchor[1:]
         if block in note.block_ids:
             return None, block, []
+        where = _where(index, source, note)
         known = ", ".join(f"^{b}" for b in sorted(note.block_ids)[:5]) or "none"
         return (
             None,
@@ -248,8 +254,14 @@ def _anchor_problems(
                 if not texts
                 else "headings there: " + ", ".join(texts[:5])
             )
-            return None, None, [diag.make("missing-anchor", *at, f"no heading '{part}' in {where}", hint, link.raw)]
+            message = f"no heading '{part}' in {_where(index, source, note)}"
+            return None, None, [diag.make("missing-anchor", *at, message, hint, link.raw)]
     return heading, None, []
+
+
+def _where(index: Index, source: Note, note: Note) -> str:
+    """How a missing-anchor message names the linked `note`."""
+    return "this note" if note is source else f"'{index.link_name(note)}'"
 
 
 def resolve_link(index: Index, source: Note, link: Link) -> Resolution:
@@ -299,8 +311,9 @@ def _name_problems(
                 link.raw,
             )
         )
-    written = unicodedata.normalize("NFC", strip_markdown_suffix(target.strip("/")))
-    if not unicodedata.normalize("NFC", chosen.id).endswith(written):
+    written = strip_markdown_suffix(target.strip("/"))
+    if not _nfc_endswith(chosen.id, written):
+        written = unicodedata.normalize("NFC", written)
         exact = chosen.id[len(chosen.id) - len(written) :] if len(written) <= len(chosen.id) else chosen.name
         problems.append(
             diag.make(
