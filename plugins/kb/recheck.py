@@ -220,7 +220,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         since, wide = {}, saved.wide
     notes = {**saved.notes, **since}
     changed: list[FileEntry] = []
-    now = time.time_ns()
+    touched, now = False, time.time_ns()
     for entry in state.entries:
         old = notes.get(entry.path)
         if old is None:
@@ -230,8 +230,8 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         if old.stamp == entry.stamp:
             continue
         if same_file(os.path.join(root, entry.path), entry.stamp, old.stamp, old.digest):  # touched, not edited
-            # Kept with its new time when edits are saved; a fresh checkout in CI, which edits nothing, saves nothing.
             notes[entry.path] = since[entry.path] = old.restamped(settled_stamp(entry.stamp, now))
+            touched = True
         else:
             changed.append(entry)
     if _many(len(changed), MAX_RECHECKED, len(notes)):
@@ -251,7 +251,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             wide = _recheck_edited(root, files, settings, notes, since, wide, edited)
         except OSError:  # a note read again to place an acronym conflict is gone
             return None
-    if edited:
+    if edited or touched:
         if _many(len(since), MAX_EDITS, len(notes)):  # the edits file would be as slow to read: fold it in
             whole = CheckState(new_token(), saved.files, notes, wide, saved.site)
             save(cache_path(project, root, KIND), state.checker, whole)
