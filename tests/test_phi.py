@@ -10,8 +10,13 @@ from hypothesis import strategies as st
 from kb.diagnostics import format_text
 from kb.notes import parse_note
 from kb.phi import (
+    DATE_AFTER_RE,
+    DOB_RE,
+    LABEL_BEFORE_RE,
     MBI_RE,
     MRN_RE,
+    NAME_BEFORE_RE,
+    NAME_THEN_DATE_RE,
     _mbis,
     _names_with_birth_dates,
     _record_numbers,
@@ -127,9 +132,25 @@ PHI_EXAMPLES = [
     *("MBI 1EG4-TE5-MK73", "mbi 1eg4te5mk73", "9AA0-AA0-AA00"),
 ]
 FRAGMENTS = [  # pieces of prose around them, with letters that lower-case or fold oddly
-    *(" ", "\t", "  ", ":", "#", "-", ",", "(", ".", "1", "a", "Z", "é", "İ", "ſ", "ı", "K", "note", "123"),
+    *(" ", "\t", "  ", "\n", ":", "#", "-", ",", "(", ".", "1", "a", "Z", "é", "İ", "ſ", "ı", "K", "note", "123"),
     *("ss", "date", "born", "med", "mr", "chart", "name", "pt", "03/14/1962", "John Smith"),
 ]
+
+
+def names_by_the_plain_patterns(text: str) -> list[tuple[int, int]]:
+    """The name-and-birth-date finder as first written: each pattern tried through the whole text."""
+    found = []
+    for keyword in DOB_RE.finditer(text):
+        name = NAME_BEFORE_RE.search(text, max(0, keyword.start() - 60), keyword.start())
+        date = DATE_AFTER_RE.match(text, keyword.end())
+        if name and date:
+            found.append((name.start(), date.end()))
+    for anchor in re.finditer(r"[:#][ \t]*[A-Z][a-z]", text):
+        label = LABEL_BEFORE_RE.search(text, max(0, anchor.start() - 30), anchor.start())
+        rest = NAME_THEN_DATE_RE.match(text, anchor.start()) if label else None
+        if label and rest:
+            found.append((label.start(), rest.end()))
+    return sorted(found)
 
 
 def written(example: str) -> st.SearchStrategy[str]:
@@ -143,12 +164,13 @@ def written(example: str) -> st.SearchStrategy[str]:
 @example(["ſſn 123 45 6789"])
 @example(["İ MRN 00123456"])  # İ lower-cases to two characters: the offsets after it move
 @example(["MRN MRN12345"])  # a second keyword inside the first match: finditer does not look there
+@example(["the patient \n# John Smith 03/14/1962"])  # `$` before the label's line end: a heading can follow it
 def test_the_anchored_finders_find_what_the_plain_patterns_find(pieces: list[str]) -> None:
     text = "".join(pieces)
     lowered = lower_case(text)
     # Without the lower-case text, keywords are searched for through the whole text.
     assert sorted(_ssns(text, lowered)) == sorted(_ssns(text, None))
-    assert sorted(_names_with_birth_dates(text, lowered)) == sorted(_names_with_birth_dates(text, None))
+    assert sorted(_names_with_birth_dates(text, lowered)) == names_by_the_plain_patterns(text)
     assert list(_record_numbers(text, lowered)) == [match.span() for match in MRN_RE.finditer(text)]
     plain_mbis = [match.span() for match in MBI_RE.finditer(text) if _standalone(text, *match.span(), "-")]
     assert list(_mbis(text, lowered)) == plain_mbis

@@ -122,10 +122,11 @@ def _names_with_birth_dates(text: str, lowered: str | None) -> Iterator[tuple[in
 
 
 def _after_word(text: str, at: int, lowered: str | None) -> bool:
-    """Whether a label word may end right before `at`, blanks between (a quick test before LABEL_BEFORE_RE)."""
-    if text[at - 1 : at] in "#\n":  # the text's start, a line's, or a heading's #s
+    """Whether a label word may end right before `at`, blanks and (as `$` allows) one line end between:
+    a quick test before LABEL_BEFORE_RE."""
+    if text[at - 1 : at] in "#":  # the text's start, or a heading's #s
         return False
-    return lowered is None or lowered[max(0, at - 30) : at].rstrip(" \t").endswith(LABELS)
+    return lowered is None or lowered[max(0, at - 30) : at].removesuffix("\n").rstrip(" \t").endswith(LABELS)
 
 
 def _record_numbers(text: str, lowered: str | None) -> Iterator[tuple[int, int]]:
