@@ -42,8 +42,8 @@ DOB_RE = re.compile(rf"(?i:\bDOB\b|\bD\.O\.B\.?|\bdate{_S}+of{_S}+birth|\bbirth{
 NAME_BEFORE_RE = re.compile(rf"\b(?:{_FULL_NAME}){_S}*[,(]?{_S}*$")
 DATE_AFTER_RE = re.compile(rf"{_S}*[:#]?{_S}*(?:{_DATE})")
 LABELLED_NAME_RES = (re.compile(r":[ \t]*[A-Z][a-z]"), re.compile(r"#[ \t]*[A-Z][a-z]"))
-LABELS = ("patient", "pt", "name", "member", "beneficiary", "insured", "subscriber")  # LABEL_BEFORE_RE's words
-LABEL_BEFORE_RE = re.compile(rf"(?i:\b(?:patient|pt|name|member|beneficiary|insured|subscriber)(?:{_S}+name)?){_S}*$")
+LABELS = ("patient", "pt", "name", "member", "beneficiary", "insured", "subscriber")  # words before a name
+LABEL_BEFORE_RE = re.compile(rf"(?i:\b(?:{'|'.join(LABELS)})(?:{_S}+name)?){_S}*$")
 NAME_THEN_DATE_RE = re.compile(rf"[:#]{_S}*(?:{_FULL_NAME})[^\n]{{0,80}}?(?:{_DATE})")
 MRN_RE = re.compile(
     rf"(?i:\b(?:MRN|MR{_S}?#|med(?:ical)?{_S}+rec(?:ord)?{_S}*(?:number|no\.?|#)|chart{_S}*(?:number|no\.?|#)))"
