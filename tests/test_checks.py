@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from kb.analysis import analyze
-from kb.checks import review_dates
+from kb.checks import lonely_notes, orphan_notes, review_dates
 from kb.cli import main
 from kb.diagnostics import format_text
-from kb.graph import build_graph, check_orphans
 from kb.settings import Settings
 from kb.vault import load_vault
 
@@ -24,7 +23,7 @@ CHECKED_ON = datetime.date(2026, 11, 23)  # a fixed day, so the ages in messages
 
 def checked(root: Path, codes: set[str], stale_after_days: int = 365) -> list[str]:
     vault = load_vault(root)
-    orphans = check_orphans(build_graph(vault.notes, []), vault.notes)
+    orphans = orphan_notes(vault.notes, lonely_notes({note.id: set() for note in vault.notes}))
     found = [*vault.diagnostics, *orphans, *review_dates(vault, stale_after_days, CHECKED_ON)]
     return sorted(format_text(d) for d in found if d.code in codes)
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from kb.analysis import analyze
-from kb.graph import orphans
+from kb.checks import lonely_notes
 
 from tests.conftest import NOTES
 
@@ -44,7 +44,7 @@ def test_note_meets_the_bar(note) -> None:
 
 
 def test_no_note_is_an_orphan_and_the_vault_is_clean() -> None:
-    assert orphans(ANALYSIS.graph) == []
+    assert lonely_notes(ANALYSIS.links_to) == set()
     assert [d for d in ANALYSIS.diagnostics if d.severity in ("error", "warning")] == []
 
 

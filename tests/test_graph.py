@@ -6,10 +6,12 @@ import json
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 from kb.analysis import analyze
-from kb.graph import backlinks, graphml, node_link_json, orphans
+from kb.checks import lonely_notes
+from kb.graph import backlinks, graphml, neighbours, node_link_json
 
-from tests.conftest import MakeVault
+from tests.conftest import NOTES, MakeVault
 
 VAULT = {
     "a.md": (
@@ -54,10 +56,23 @@ def test_one_edge_per_link_with_position(make_vault: MakeVault) -> None:
 
 
 def test_backlinks_and_orphans(make_vault: MakeVault) -> None:
-    graph = analyze(make_vault(VAULT)).graph
-    assert backlinks(graph, "sub/b") == [("a", 6, 1), ("a", 6, 7)]
-    assert backlinks(graph, "a") == [("sub/b", 3, 5)]
-    assert orphans(graph) == ["c"]
+    analysis = analyze(make_vault(VAULT))
+    assert backlinks(analysis.graph, "sub/b") == [("a", 6, 1), ("a", 6, 7)]
+    assert backlinks(analysis.graph, "a") == [("sub/b", 3, 5)]
+    assert lonely_notes(analysis.links_to) == {"c"}
+
+
+@pytest.mark.parametrize("vault", ["inline", "notes"])
+def test_the_graph_links_the_notes_that_links_to_says(make_vault: MakeVault, vault: str) -> None:
+    """`kb check` finds orphans from `links_to` without the graph; the site's pages read the graph."""
+    analysis = analyze(make_vault(VAULT) if vault == "inline" else NOTES)
+    linked_from: dict[str, set[str]] = {note_id: set() for note_id in analysis.links_to}
+    for source, targets in analysis.links_to.items():
+        for target in targets:
+            linked_from[target].add(source)
+    assert any(analysis.links_to.values())
+    for note_id, targets in analysis.links_to.items():
+        assert neighbours(analysis.graph, note_id) == targets | linked_from[note_id]
 
 
 def test_node_link_json_round_trips(make_vault: MakeVault) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from kb import diagnostics as diag
 from kb.codes import check_codes
@@ -74,6 +74,13 @@ def check_sources(note: Note, positions: FrontmatterPositions) -> list[Diagnosti
             f"list the public sources of its facts, e.g. {example('sources')}",
         )
     ]
+
+
+def lonely_notes(links_to: Mapping[str, Collection[str]]) -> set[str]:
+    """The notes that link to no other note and that no other note links to. `links_to`: each note's
+    id -> the ids of the other notes it links to."""
+    linked = set().union(*links_to.values())
+    return {note for note, targets in links_to.items() if not targets and note not in linked}
 
 
 def orphan_notes(notes: Iterable[Note], lonely: set[str]) -> list[Diagnostic]:

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 import networkx as nx
 
 from kb import diagnostics as diag
-from kb.checks import orphan_notes
 from kb.diagnostics import Diagnostic
 from kb.embeds import MAX_EMBED_DEPTH, Embed
 from kb.notes import Note
@@ -65,16 +64,6 @@ def backlinks(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, int, int]]:
     return sorted(
         (source, data["line"], data["col"]) for source, _, data in graph.in_edges(node, data=True) if source != node
     )
-
-
-def orphans(graph: nx.MultiDiGraph) -> list[str]:
-    """Notes with no link in or out (links to themselves do not count)."""
-    return sorted(n for n, kind in graph.nodes(data="kind") if kind == "note" and not neighbours(graph, n))
-
-
-def check_orphans(graph: nx.MultiDiGraph, notes: Iterable[Note]) -> list[Diagnostic]:
-    """An `orphan-note` at the top of each note that no other note links to or from."""
-    return orphan_notes(notes, set(orphans(graph)))
 
 
 def _embed_graph(embeds: Sequence[Embed]) -> nx.DiGraph:

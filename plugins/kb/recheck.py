@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 from kb.abbreviations import collect_abbreviations, key_position
 from kb.cachefiles import RACY_NS, cache_path, load, read_bytes, same_file, save
-from kb.checks import orphan_notes, review_checked, review_dates, review_position, review_problem
+from kb.checks import lonely_notes, orphan_notes, review_checked, review_dates, review_position, review_problem
 from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
 from kb.files import FileEntry
 from kb.findings import Findings
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault, decode
 from kb.pickling import pickled_by_fields
-from kb.resolve import Index, Resolution, resolve_link
+from kb.resolve import Index, Resolution, links_between_notes, resolve_link
 from kb.results import CheckResult, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
@@ -133,10 +133,9 @@ def note_state(
     review = None
     if review_checked(note, readable=not any(p.code == "frontmatter" for p in problems)):
         review = ReviewDate(note.last_reviewed, next(((p.line, p.col) for p in problems if p.code == STALE), None))
-    targets, embeds = set(), []
+    resolutions = tuple(resolutions)
+    embeds = []
     for res in resolutions:
-        if res.note is not None and res.note.path != note.path:
-            targets.add(res.note.id)
         if res.note is not None and res.link.embed:
             embeds.append((res.link, res.note.path, heading_number(res)))
     # Where a part lies matters only to find the embeds inside it: kept for the notes that embed.
@@ -147,7 +146,7 @@ def note_state(
         outline(note, shared),
         tuple(p for p in problems if p.code != STALE),
         review,
-        frozenset(targets),
+        frozenset(links_between_notes([note], resolutions)[note.id]),
         tuple(embeds),
         parts,
     )
@@ -257,8 +256,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
             save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, wide))
-    linked_to = set().union(*(known.targets for known in notes.values()))
-    lonely = {known.outline.id for known in notes.values() if not known.targets and known.outline.id not in linked_to}
+    lonely = lonely_notes({known.outline.id: known.targets for known in notes.values()})
     try:
         by_note = {
             path: [*known.problems, *_review(root, settings, known, state.today)] for path, known in notes.items()

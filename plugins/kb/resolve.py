@@ -330,3 +330,12 @@ def _name_problems(
 def resolve_all(index: Index, notes: Iterable[Note]) -> list[Resolution]:
     """Resolve every link of every note, in note and link order."""
     return [resolve_link(index, note, link) for note in notes for link in note.links]
+
+
+def links_between_notes(notes: Iterable[Note], resolutions: Iterable[Resolution]) -> dict[str, set[str]]:
+    """Each of `notes`' id -> the ids of the other notes its links (among `resolutions`) resolve to."""
+    found: dict[str, set[str]] = {note.id: set() for note in notes}
+    for res in resolutions:
+        if res.note is not None and res.note.path != res.source.path:
+            found[res.source.id].add(res.note.id)
+    return found

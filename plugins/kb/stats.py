@@ -8,8 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from kb.analysis import Analysis
-from kb.checks import review_age
-from kb.graph import orphans
+from kb.checks import lonely_notes, review_age
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +28,12 @@ class Stats:
 
 def vault_stats(analysis: Analysis, stale_after_days: int, today: datetime.date, top: int = 10) -> Stats:
     """The statistics of an analysed vault."""
-    graph, notes = analysis.graph, analysis.vault.notes
-    linked_from = {note.id: {s for s in graph.predecessors(note.id) if s != note.id} for note in notes}
-    links_out = {note.id: {t for t in graph.successors(note.id) if t != note.id} for note in notes}
-    dead_ends = [n.id for n in notes if linked_from[n.id] and not any(t in linked_from for t in links_out[n.id])]
+    notes, links_to = analysis.vault.notes, analysis.links_to
+    linked_from: dict[str, set[str]] = {note.id: set() for note in notes}
+    for source, targets in links_to.items():
+        for target in targets:
+            linked_from[target].add(source)
+    dead_ends = [n.id for n in notes if linked_from[n.id] and not links_to[n.id]]
     ranked = sorted(((n, len(s)) for n, s in linked_from.items() if s), key=lambda item: (-item[1], item[0]))
     ages = [(note.id, review_age(note, today)) for note in notes]
     overdue = [(n, age) for n, age in ages if age is None or age > stale_after_days]
@@ -42,7 +43,7 @@ def vault_stats(analysis: Analysis, stale_after_days: int, today: datetime.date,
         notes=len(notes),
         links=len(analysis.resolutions),
         broken_links=sum(not r.resolved for r in analysis.resolutions),
-        orphans=orphans(graph),
+        orphans=sorted(lonely_notes(links_to)),
         dead_ends=sorted(dead_ends),
         most_linked=ranked[:top],
         overdue=overdue,
