@@ -12,6 +12,7 @@ import time
 import types
 from pathlib import Path
 
+import kb.cachefiles
 import kb.checks
 import kb.cli
 import kb.recheck
@@ -166,6 +167,36 @@ def test_a_note_touched_not_edited_is_not_read_again(
     write(vault, "claims/denial.md", NOTES["claims/denial.md"], SETTLED + 5)  # as `git checkout` leaves it
     assert output(vault, capsys) == before
     assert parses == []
+    assert full_checks == [1]
+
+
+def test_the_new_times_of_touched_notes_are_kept_so_they_are_read_once(
+    vault: Path,
+    capsys: pytest.CaptureFixture,
+    full_checks: list[int],
+    parses: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh checkout gives every note a new time: the check after it reads each note to compare it
+    with the saved state, and keeps the new times, so the checks after the next edits read only the
+    notes edited."""
+    first = output(vault, capsys)
+    for rel, text in NOTES.items():
+        write(vault, rel, text, SETTLED + 5)
+    reads: list[str] = []
+    real = kb.cachefiles.read_bytes
+    monkeypatch.setattr(kb.cachefiles, "read_bytes", lambda path: reads.append(path) or real(path))
+    assert output(vault, capsys) == first
+    assert sorted(os.path.relpath(path, vault / "notes") for path in reads) == sorted(
+        rel for rel in NOTES if rel.endswith(".md")
+    )
+    for number, (rel, *change) in enumerate([RECHECKED[0], RECHECKED[2]]):
+        reads.clear()
+        parses.clear()
+        edit(vault, rel, *change, step=9 + number)
+        after = output(vault, capsys)
+        assert (reads, parses) == ([], [rel])
+        assert after == output(vault, capsys, "--no-cache")
     assert full_checks == [1]
 
 

@@ -11,6 +11,7 @@ only findings that age, are worked out again from each note's saved date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import secrets
@@ -70,13 +71,6 @@ class NoteState:
     embeds: tuple[tuple[Link, str, int | None], ...]  # each embed: the link, the note it inlines, which heading
     parts: tuple[tuple[int, int], ...]  # if it embeds: where the whole body, then each heading's section, lie
 
-    def restamped(self, stamp: tuple[int, int]) -> NoteState:
-        """This state with another file time (`dataclasses.replace` takes twice as long, and a fresh
-        checkout restamps every note)."""
-        return NoteState(
-            stamp, self.digest, self.outline, self.problems, self.review, self.targets, self.embeds, self.parts
-        )
-
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
@@ -102,10 +96,12 @@ class CheckState:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Edits:
-    """The notes rechecked since the full check `token`: a small file to save instead of the whole state."""
+    """The notes rechecked since the full check `token`, and the new file times of notes touched but not
+    edited (a fresh checkout touches them all): a small file to save instead of the whole state."""
 
     token: str
     notes: dict[str, NoteState]
+    stamps: dict[str, tuple[int, int]]  # overrides the stamp in `notes` or the state
     wide: Wide
 
 
@@ -214,9 +210,9 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         return None
     edits = load(cache_path(project, root, EDITS_KIND), state.checker)
     if isinstance(edits, Edits) and edits.token == saved.token:
-        since, wide = dict(edits.notes), edits.wide
+        since, stamps, wide = dict(edits.notes), dict(edits.stamps), edits.wide
     else:
-        since, wide = {}, saved.wide
+        since, stamps, wide = {}, {}, saved.wide
     notes = {**saved.notes, **since}
     changed: list[FileEntry] = []
     touched, now = False, time.time_ns()
@@ -226,10 +222,11 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             if entry.path.lower().endswith(MARKDOWN_SUFFIXES):
                 return None  # a note that could not be read last time
             continue
-        if old.stamp == entry.stamp:
+        known = stamps.get(entry.path, old.stamp)
+        if known == entry.stamp:
             continue
-        if same_file(os.path.join(root, entry.path), entry.stamp, old.stamp, old.digest):  # touched, not edited
-            notes[entry.path] = since[entry.path] = old.restamped(settled_stamp(entry.stamp, now))
+        if same_file(os.path.join(root, entry.path), entry.stamp, known, old.digest):  # touched, not edited
+            stamps[entry.path] = settled_stamp(entry.stamp, now)
             touched = True
         else:
             changed.append(entry)
@@ -244,6 +241,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         if names(parsed[0]) != names(notes[entry.path].outline):
             return None
         edited.append((entry, parsed))
+        stamps.pop(entry.path, None)  # its new state has its new time
     if edited:
         files = tuple(entry.path for entry in state.entries if entry.path not in notes)
         try:
@@ -252,10 +250,11 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
             return None
     if edited or touched:
         if _many(len(since), MAX_EDITS, len(notes)):  # the edits file would be as slow to read: fold it in
-            whole = CheckState(new_token(), saved.files, notes, wide, saved.site)
+            restamped = {path: dataclasses.replace(notes[path], stamp=stamp) for path, stamp in stamps.items()}
+            whole = CheckState(new_token(), saved.files, {**notes, **restamped}, wide, saved.site)
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
-            save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, wide))
+            save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, stamps, wide))
     lonely = lonely_notes({known.outline.id: known.targets for known in notes.values()})
     try:
         by_note = {
