@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from operator import itemgetter
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -59,8 +58,8 @@ class Suggester(Generic[Owner]):
                 break
             counts.update(posting[:budget])
             budget -= len(posting)
-        ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)  # stable: ties keep their order
-        return sorted(number for form, _ in ranked[:SHORTLIST] for number in self.forms[form])
+        ranked = counts.most_common(SHORTLIST)  # as a stable sort would rank them: ties keep their order
+        return sorted(number for form, _ in ranked for number in self.forms[form])
 
     def best(self, query: str, limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[Owner]:
         """Up to `limit` owners of the keys closest to `query`: WRatio >= cutoff, within `margin` of the best."""
