@@ -3,6 +3,7 @@ linkable: kb check and the build report a link to one as broken, and no site pag
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import kb.recheck
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from tests.conftest import MakeVault, frontmatter, run_kb
 from tests.site_helpers import build_site
@@ -110,3 +113,26 @@ def test_rename_follows_links_from_unpublished_notes(project: Path, capsys: pyte
 def test_new_does_not_reuse_an_unpublished_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_kb(capsys, "new", "WIP")
     assert code == 2 and "a note named 'wip' already exists (drafts/wip.md)" in err
+
+
+def test_mkdocs_serve_builds_the_drafts_with_their_links(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`mkdocs serve` shows the draft_docs pages (MkDocs marks them DRAFT): kb renders and checks them there
+    as published notes, while `mkdocs build` (and `kb check`) leaves them out."""
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    for command, serve_url in (("serve", "http://127.0.0.1:8000/"), ("build", None)):
+        caplog.clear()
+        config = load_config(str(project / "mkdocs.yml"))
+        config.plugins.on_startup(command=command, dirty=False)
+        build(config, serve_url=serve_url)
+        site = Path(config.site_dir)
+        broken = [r.getMessage() for r in caplog.records if "[broken-link]" in r.getMessage()]
+        draft = site / "claims/claim-idea/index.html"
+        if command == "serve":
+            assert '<a href="../../other/">Other</a>' in draft.read_text()
+            assert "[[" not in draft.read_text()
+            assert '<a href="claims/claim-idea/">Claim idea</a>' in (site / "index.html").read_text()
+            assert [m for m in broken if "claim-idea" in m] == []
+            assert any("'wip'" in m for m in broken)  # exclude_docs: never shown
+        else:
+            assert not draft.exists()
+            assert any("'claim-idea'" in m for m in broken)

@@ -1,7 +1,7 @@
 """An on-disk cache of parsed and checked notes, so an unchanged note is not read again.
 
-`kb check` and every `mkdocs build` or `serve` rebuild (which re-creates the plugin each time)
-read one file under `.kb-cache/` in the project folder, never under the notes folder. An entry
+`kb check` and every `mkdocs build` or `serve` rebuild (the plugin keeps no note from one build to
+the next) read one file under `.kb-cache/` in the project folder, never under the notes folder. An entry
 is reused for the same path, modification time and size, or the same path, size and bytes (a fresh
 checkout gives every file a new time: a cache restored in CI still serves); the whole file is ignored
 when the parsing settings, the Python version or kb's own code differ, or when it cannot be read.

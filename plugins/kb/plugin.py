@@ -17,7 +17,7 @@ from markdown.extensions.toc import unique
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, file_sort_key
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -70,10 +70,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.backlinks: Backlinks | None = None
         self.passthrough = PassThrough()
         self.site_url: Callable[[str], str] = str
+        self.serving = False  # `mkdocs serve` (not `--clean`), which shows the draft_docs pages too
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs keeps a plugin that has this method through all the rebuilds of one `mkdocs serve`;
+        # `on_config` and `on_post_build` reset what one build knows.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         toc = config.mdx_configs.get("toc", {})
-        specs = (config.exclude_docs, config.draft_docs)
+        # What MkDocs leaves out of this build: a draft is shown by `mkdocs serve`, so kb renders and checks it there.
+        specs = (config.exclude_docs,) if self.serving else (config.exclude_docs, config.draft_docs)
         unpublished = tuple(str(pattern.pattern) for spec in specs if spec for pattern in spec.patterns)
         try:
             self.settings = Settings.from_options(
@@ -84,6 +91,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         for extension in ("attr_list", "md_in_html", "abbr"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        self.passthrough = PassThrough()  # a new mark for each build
         config.markdown_extensions.append(self.passthrough)
         config.extra_css.append(STYLESHEET)
         # Material's repository widget asks the host's API for stars and forks; ours is a plain link.
@@ -94,7 +102,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)
-        # `mkdocs serve` makes a new plugin for every rebuild: parsed notes outlive it on disk.
+        # Parsed notes are kept on disk, for the next build or `mkdocs serve` rebuild.
         project = Path(config.config_file_path or "mkdocs.yml").parent
         settings = self.settings
         with without_cycle_collection():
@@ -247,7 +255,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             return None
         page = File.generated(config, graphview.GRAPH_PAGE, content="")
         page.content_string = graphview.graph_page_markdown(page.url)
-        urls = {file.src_uri: file.url for file in files.documentation_pages()}
+        shown = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        urls = {file.src_uri: file.url for file in files.documentation_pages(inclusion=shown)}
         files.append(page)
         data = graphview.graph_json(self.analysis.graph, urls)
         files.append(File.generated(config, graphview.GRAPH_JSON, content=data))
