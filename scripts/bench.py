@@ -13,7 +13,9 @@ reports build time, peak memory, site size and size per note.
 
 Every measured thing runs in its own process (peak RSS from wait4); cells are medians of the
 repeats, which are interleaved so that a change in machine load hits every case alike. Growth
-exponents are least-squares slopes of log(time) against log(notes). A case whose time would pass
+exponents are least-squares slopes of log(time) against log(notes) over the sizes asked for; engine
+mode also runs every case on a vault of one note, what it costs to start (Python, imports, workers),
+and fits the time above that too: the growth of the work each note brings. A case whose time would pass
 --budget (predicted from the smaller sizes, or reached while running) is skipped and says so.
 """
 
@@ -36,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import gen_corpus  # noqa: E402  (a sibling script, not a package)
 
 PEERS = {"roamlinks": "mkdocs-roamlinks-plugin", "ezlinks": "mkdocs-ezlinks-plugin"}
+STARTUP_NOTES = 1  # engine mode's smallest vault: what each case costs to start
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
@@ -169,8 +172,9 @@ class Case:
         runs = [run.rss_mb for run in self.runs.get(size, []) if run.ok]
         return max(runs) if runs else None
 
-    def exponent(self) -> float | None:
-        points = [(math.log(n), math.log(t)) for n in sorted(self.runs) if (t := self.median(n))]
+    def exponent(self, sizes: Sequence[int], less: float = 0.0) -> float | None:
+        """The slope of log(time - `less`) against log(notes) over `sizes`."""
+        points = [(math.log(n), math.log(t - less)) for n in sizes if (t := self.median(n)) and t > less]
         if len(points) < 2:
             return None
         mean_x = statistics.fmean(x for x, _ in points)
@@ -183,7 +187,7 @@ class Case:
         done = [n for n in sorted(self.runs) if self.median(n) and n < size]
         if not done:
             return None
-        slope = max(1.0, self.exponent() or 1.0)
+        slope = max(1.0, self.exponent(done) or 1.0)
         return self.median(done[-1]) * (size / done[-1]) ** slope  # type: ignore[operator]
 
 
@@ -404,13 +408,19 @@ def ratio(top: Case, bottom: Case, size: int, cpu: bool = False) -> str:
     return f"{a / b:.2f}x" if a and b else "n/a"
 
 
-def table(cases: list[Case], sizes: list[int], with_site: bool) -> list[str]:
-    head = "| | " + " | ".join(f"{n:,} notes" for n in sizes) + " | exponent |"
-    lines = [head, "|---" * (len(sizes) + 2) + "|"]
+def table(cases: list[Case], sizes: list[int], with_site: bool, startup: int | None) -> list[str]:
+    """A row per case: its time and memory at `startup` notes (if measured) and each of `sizes`, and
+    the growth exponents over `sizes`, of the time and of the time above the startup's."""
+    shown = [startup, *sizes] if startup else sizes
+    head = "| | " + " | ".join(f"{n:,} note{'s' * (n > 1)}" for n in shown) + " | exponent |"
+    head += f" exponent above {startup:,} note |" if startup else ""
+    lines = [head, "|---" * (len(shown) + 2 + bool(startup)) + "|"]
     for case in cases:
-        exponent = case.exponent()
-        shown = f"{exponent:.2f}" if exponent is not None else "n/a"
-        lines.append(f"| {case.name} | " + " | ".join(cell(case, n, with_site) for n in sizes) + f" | {shown} |")
+        exponents = [case.exponent(sizes)]
+        if startup:
+            exponents.append(case.exponent(sizes, case.median(startup) or math.inf))
+        row = [cell(case, n, with_site) for n in shown] + [f"{e:.2f}" if e is not None else "n/a" for e in exponents]
+        lines.append(f"| {case.name} | " + " | ".join(row) + " |")
     return lines
 
 
@@ -456,14 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or sizes[0] < 1 or args.repeat < 1:
         cli.error("sizes and --repeat must be at least 1")
     measured, load_at_start = commit(), os.getloadavg()[0]
+    startup = None if args.site_scale or STARTUP_NOTES in sizes else STARTUP_NOTES
     folders = {}
-    for size in sizes:
+    for size in sorted({*sizes, startup or sizes[0]}):
         folders[size] = corpus(args.out, size, args.seed)
         (site_configs if args.site_scale else engine_configs)(folders[size])
     cases = site_cases() if args.site_scale else engine_cases(not args.no_builds)
     run_all(cases, folders, args.repeat, args.budget, max(sizes) if args.site_scale else args.max_build_notes)
 
-    lines = [*context(args, measured, load_at_start), "", *table(cases, sizes, with_site=args.site_scale), ""]
+    lines = [*context(args, measured, load_at_start), "", *table(cases, sizes, args.site_scale, startup), ""]
     if not args.site_scale:
         lines += ratios(cases, sizes)
     report = "\n".join(lines)

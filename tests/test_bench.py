@@ -65,5 +65,6 @@ def test_bench_smoke_run(tmp_path: Path, mode: list[str]) -> None:
     assert list(tmp_path.glob("bench-*.md")) and list(tmp_path.glob("bench-*.json"))
     if not mode:
         assert re.search(r"\| mkdocs build with kb / mkdocs build, no kb \| \d+\.\d\dx \|", result.stdout)
+        assert "| | 1 note | 200 notes | exponent | exponent above 1 note |" in result.stdout
     else:
         assert re.search(r"site \d+ MB \(\d+ KB/note\)", result.stdout)
