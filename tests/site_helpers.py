@@ -66,9 +66,15 @@ def write_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 
 def build_site(docs_dir: Path, site_dir: Path, **overrides: object) -> Path:
-    """Build `docs_dir` with the project's mkdocs.yml (plugins, theme, extensions) into `site_dir`."""
+    """Build `docs_dir` with the project's mkdocs.yml (plugins, theme, extensions) into `site_dir`.
+
+    The build reads a copy of mkdocs.yml beside `site_dir`, so kb's `.kb-cache/` (kept next to
+    mkdocs.yml) goes there too and not into the repository, where every run would add files."""
+    home = site_dir.parent / "project"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "mkdocs.yml").write_bytes((REPO / "mkdocs.yml").read_bytes())
     config = load_config(
-        config_file=str(REPO / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides
+        config_file=str(home / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir), **overrides
     )
     build(config)
     return site_dir
