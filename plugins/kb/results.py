@@ -51,7 +51,8 @@ def vault_state(root: Path, settings: Settings, today: datetime.date) -> VaultSt
     options = [getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "slugify"]
     parts = (fingerprint(settings.slugify, settings.separator), repr(options))
     checker = hashlib.sha256(repr(parts).encode()).hexdigest()
-    stamp = hashlib.sha256(repr((checker, today.isoformat(), entries, problems)).encode()).hexdigest()
+    files = [(entry.path, entry.stamp) for entry in entries]  # repr of tuples: 10x quicker than of dataclasses
+    stamp = hashlib.sha256(repr((checker, today.isoformat(), files, problems)).encode()).hexdigest()
     newest = max((entry.stamp[0] for entry in entries), default=0)
     return VaultState(stamp, checker, today, time.time_ns() - newest >= RACY_NS, entries, problems)
 
