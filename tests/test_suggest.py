@@ -122,3 +122,12 @@ def test_answers_do_not_depend_on_string_hashing() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Last-Reviewed", "last_reviewed"), ("descripton", "description"), ("CHEKCS", "checks"), ("zzzz", None)],
+)
+def test_nearest_ignores_case_and_punctuation_and_gives_nothing_when_nothing_is_close(typed: str, meant: str) -> None:
+    known = ["title", "description", "last_reviewed", "checks", "codes"]
+    assert suggest.nearest(typed, iter(known), cutoff=75) == meant

@@ -7,17 +7,14 @@ import posixpath
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.files import unpublished_files
 from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
 from kb.sections import Heading, Slugify, cached_slug, toc_slugify
+from kb.suggest import Suggester, closest
 from kb.wikilinks import Link
-
-if TYPE_CHECKING:
-    from kb.suggest import Suggester
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same names are folded for link after link
@@ -96,8 +93,6 @@ class Index:
     def suggest(self, target: str, limit: int = 3) -> list[Note]:
         """Notes whose name, title or alias is closest to `target` (for did-you-mean)."""
         if self._suggester is None:
-            from kb.suggest import Suggester  # RapidFuzz: only for a vault with broken links
-
             keys: list[str] = []
             owners: list[Note] = []
             for note in self.notes:
@@ -243,8 +238,6 @@ def _anchor_problems(
         heading = slugs.get(cached_slug(index.slugify, part, index.separator))
         if heading is None:
             texts = [h.text for h in note.headings]
-            from kb.suggest import closest
-
             close = [texts[i] for i in closest(fold(part), [fold(t) for t in texts], cutoff=60)]
             prefix = "" if note is source else index.link_name(note)
             hint = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 import frontmatter
-from rapidfuzz import process
 
 from kb.naming import path_problem, slug
 from kb.notes import Vault
 from kb.resolve import fold
 from kb.schema import note_keys
+from kb.suggest import nearest
 
 BODY = """# {title}
 
@@ -50,8 +50,8 @@ def new_note(vault: Vault, title: str, folder: str = "", today: datetime.date | 
     folder = folder.strip().strip("/")
     if folder and not (vault.root / folder).is_dir():
         existing = sorted({note.folder for note in vault.notes if note.folder})
-        guess = process.extractOne(folder, existing, score_cutoff=60) if existing else None
-        hint = f"did you mean '{guess[0]}'?" if guess else "create the folder first to start a new topic"
+        guess = nearest(folder, existing, cutoff=60)
+        hint = f"did you mean '{guess}'?" if guess else "create the folder first to start a new topic"
         raise ScaffoldError(f"no folder '{folder}' in the notes folder; {hint}")
     name = slug(title)
     problem = path_problem(f"{folder}/{name}" if folder else name)

@@ -17,6 +17,7 @@ from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 from kb.notes import Note
 from kb.positions import FrontmatterPositions, KeyPath
+from kb.suggest import nearest
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
@@ -137,13 +138,6 @@ def example(key: str) -> str:
     return f"{key}: {_flow(examples[0], top=True)}" if examples else ""
 
 
-def _closest(key: str, known: list[str]) -> str | None:
-    from rapidfuzz import fuzz, process, utils  # only for a misspelt key, not for every note
-
-    found = process.extractOne(key, known, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
-    return found[0] if found else None
-
-
 class _Translator:
     """Turns jsonschema errors for one note into diagnostics a non-programmer can act on."""
 
@@ -163,7 +157,7 @@ class _Translator:
         for key in error.instance:
             if key in known:
                 continue
-            guess = _closest(str(key), known)
+            guess = nearest(str(key), known, cutoff=75)
             if guess:
                 self.typos[guess] = key
                 hint = f"did you mean '{guess}'?"
@@ -221,7 +215,7 @@ def _explain(error: ValidationError, where: str, written: str | None, top: str, 
         hint = f"write it as a list: {top}: [{_flow(value)}]" if as_list else fallback
         return f"{where} must be {describe_type(spec)}, not {_kind(value)}", hint
     if error.validator in ("format", "enum"):
-        guess = _closest(str(value), [str(v) for v in spec["enum"]]) if "enum" in spec else None
+        guess = nearest(str(value), [str(v) for v in spec["enum"]], cutoff=75) if "enum" in spec else None
         return (
             f"{where} must be {describe_type(spec)}, not '{value}'",
             f"did you mean '{guess}'?" if guess else fallback,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import yaml
 
 from kb.diagnostics import DEFAULT_SEVERITY, LEVELS, Level
 from kb.sections import Slugify, toc_slugify
+from kb.suggest import nearest
 
 
 class SettingsError(ValueError):
@@ -63,7 +64,7 @@ class Settings:
         values: dict[str, Any] = {}
         for name, value in options.items():
             if name not in OPTIONS:
-                guess = _closest(name, OPTIONS)
+                guess = nearest(name, OPTIONS, cutoff=60)
                 hint = f"; did you mean '{guess}'?" if guess else f"; known options: {', '.join(OPTIONS)}"
                 raise SettingsError(f"unknown kb option '{name}'{hint}")
             expected = OPTIONS[name][1]
@@ -73,7 +74,7 @@ class Settings:
         levels = values.pop("checks", {})
         for code, level in levels.items():
             if code not in DEFAULT_SEVERITY:
-                guess = _closest(str(code), DEFAULT_SEVERITY)
+                guess = nearest(str(code), DEFAULT_SEVERITY, cutoff=60)
                 hint = f"; did you mean '{guess}'?" if guess else ""
                 raise SettingsError(f"unknown check '{code}' in kb option 'checks'{hint}")
             if level not in LEVELS:
@@ -81,14 +82,6 @@ class Settings:
         if values.get("link_text", "title") not in LINK_TEXTS:
             raise SettingsError(f"kb option 'link_text' must be one of {', '.join(LINK_TEXTS)}")
         return cls(levels=dict(levels), slugify=slugify, separator=separator, unpublished=unpublished, **values)
-
-
-def _closest(name: str, known: Iterable[str]) -> str | None:
-    """The known name `name` was most likely meant to be, if any is close."""
-    from kb.suggest import closest  # RapidFuzz only for a mistake, not for every check
-
-    choices = list(known)
-    return next((choices[i] for i in closest(name, choices, limit=1, cutoff=60)), None)
 
 
 class _ConfigLoader(yaml.SafeLoader):

@@ -9,10 +9,8 @@ shortlist is scored with RapidFuzz's WRatio, exactly as a full scan would score 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
-
-from rapidfuzz import fuzz, process
 
 Owner = TypeVar("Owner")
 SEPARATORS = str.maketrans("-_/.", "    ")  # `hcpcs-level-ii` and `HCPCS Level II` share their trigrams
@@ -22,8 +20,19 @@ POSTINGS_READ = 4000  # index entries read per query, rarest trigrams first
 
 def closest(query: str, choices: list[str], limit: int = 3, cutoff: float = 70, margin: float = 3) -> list[int]:
     """Indexes of the choices nearest to `query` by WRatio: at least `cutoff`, within `margin` of the best."""
+    from rapidfuzz import fuzz, process  # imported on the first suggestion: most checks make none
+
     found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
     return [index for _, score, index in found if score >= found[0][1] - margin]
+
+
+def nearest(name: str, known: Iterable[str], cutoff: float) -> str | None:
+    """The one of `known` closest to a misspelt `name` by WRatio, case and punctuation ignored, if at least `cutoff`."""
+    from rapidfuzz import fuzz, process, utils
+
+    choices = list(known)
+    found = process.extractOne(name, choices, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=cutoff)
+    return found[0] if found else None
 
 
 def trigrams(text: str) -> set[str]:
