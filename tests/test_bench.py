@@ -68,3 +68,13 @@ def test_bench_smoke_run(tmp_path: Path, mode: list[str]) -> None:
         assert "| | 1 note | 200 notes | exponent | exponent above 1 note |" in result.stdout
     else:
         assert re.search(r"site \d+ MB \(\d+ KB/note\)", result.stdout)
+
+
+def test_the_budget_is_not_predicted_from_a_vault_too_small_to_show_the_cost_per_note() -> None:
+    import bench
+
+    case = bench.Case("kb check", lambda folder: [])
+    case.runs[1] = [bench.Run(0.5, 30.0, True, 0.5)]  # a one-note vault: half a second of startup
+    assert case.predicted(1000) is None
+    case.runs[1000] = [bench.Run(2.0, 60.0, True, 2.0)]
+    assert case.predicted(10000) == pytest.approx(20.0)
