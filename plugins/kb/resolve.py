@@ -75,7 +75,7 @@ class Index:
         self._heading_slugs: dict[str, dict[str, Heading]] = {}
         self._suggester: Suggester[Note] | None = None
         self._left_out: dict[str, str] | None = None
-        self._candidates: dict[str, tuple[list[Note], list[str], str | None]] = {}
+        self._candidates: dict[str, tuple[list[Note], list[str]]] = {}
 
     def link_name(self, note: Note) -> str:
         """The shortest text that links to `note` unambiguously: its name, else its path."""
@@ -118,29 +118,25 @@ class Index:
                     self._left_out.setdefault(fold(strip_markdown_suffix(path).rsplit("/", 1)[-1]), path)
         return self._left_out.get(fold(strip_markdown_suffix(target)).rsplit("/", 1)[-1])
 
-    def candidates(self, target: str, source: Note) -> tuple[list[Note], list[str], str | None]:
-        """(notes, files, error) matching the target text; error explains an impossible path."""
-        rooted = root_target(target, source)
-        if rooted is None:
-            return [], [], "link points outside the notes folder"
-        target = rooted
+    def candidates(self, target: str) -> tuple[list[Note], list[str]]:
+        """(notes, files) matching a target text (as `root_target` gives it)."""
         found = self._candidates.get(target)
         if found is None:  # the same targets are linked from many notes: look each up once
             found = self._candidates[target] = self._match(target)
         return found
 
-    def _match(self, target: str) -> tuple[list[Note], list[str], str | None]:
+    def _match(self, target: str) -> tuple[list[Note], list[str]]:
         absolute = target.startswith("/")
         key = fold(target.strip("/"))
         if not key:
-            return [], [], None
+            return [], []
         note_key = fold(strip_markdown_suffix(target.strip("/")))
         name = note_key.rsplit("/", 1)[-1]
         notes = [n for n in self.by_name.get(name, ()) if _path_matches(fold(n.id), note_key, absolute)]
         if notes:
-            return notes, [], None
+            return notes, []
         files = [f for f in self.files_by_name.get(key.rsplit("/", 1)[-1], ()) if _path_matches(fold(f), key, absolute)]
-        return [], files, None
+        return [], files
 
 
 def root_target(target: str, source: Note) -> str | None:
@@ -259,26 +255,29 @@ def _where(index: Index, source: Note, note: Note) -> str:
 
 def resolve_link(index: Index, source: Note, link: Link) -> Resolution:
     """Resolve one link found in `source`."""
-    at = (source.path, link.line, link.col)
-    if not link.target and not link.anchor:
-        problem = diag.make(
-            "empty-link",
-            *at,
-            f"empty link '{link.raw}'",
-            "write a note name between the brackets, or escape them as \\[\\[",
-            link.raw,
-        )
-        return Resolution(source, link, problems=(problem,))
     if not link.target:
+        if not link.anchor:
+            problem = diag.make(
+                "empty-link",
+                source.path,
+                link.line,
+                link.col,
+                f"empty link '{link.raw}'",
+                "write a note name between the brackets, or escape them as \\[\\[",
+                link.raw,
+            )
+            return Resolution(source, link, problems=(problem,))
         note: Note | None = source
         problems: list[Diagnostic] = []
     else:
-        notes, files, why = index.candidates(link.target, source)
+        written = root_target(link.target, source)
+        if written is None:
+            return _missing(index, source, link, "link points outside the notes folder")
+        notes, files = index.candidates(written)
         if files:
             return Resolution(source, link, file=min(files, key=lambda f: (f.count("/"), f)))
         if not notes:
-            return _missing(index, source, link, why)
-        written = root_target(link.target, source) or link.target
+            return _missing(index, source, link, None)
         note = _choose(notes, written, source)
         problems = _name_problems(index, source, link, notes, note, written)
     heading, block = None, None
