@@ -62,6 +62,11 @@ PINNED_FACTS = [
     ("icd-10-cm", r"October 1"),
     ("x-modifiers", r"XE"),
     ("npi", r"10"),
+    ("hipaa-transaction-standards", r"1171-1179"),  # Part C of Title XI as HIPAA enacted it (ASPE)
+    ("ndc-on-claims", r"retail pharmacy"),  # 45 CFR 162.1002: NDC is the standard there only
+    ("modifier-59", r"92012-92014"),  # processed as if 59 were absent (Noridian, from CMS's instruction)
+    ("x12-837", r"30 characters"),  # line item control number (Stedi's edit, from the adopted standard)
+    ("new-vs-established-patient", r"99202-99205"),
 ]
 
 # Claims that review found wrong: they must not come back.
@@ -70,6 +75,14 @@ KNOWN_ERRORS = [
     (r"CPT codes are 5-digit numeric", "Category II and III codes end in a letter"),
     (r"RAG system", "belongs to another project"),
     (r"CPT code generally takes precedence", "Medicare requires the Level II code where CMS created one"),
+    (r"1171-1180", "HIPAA added sections 1171-1179; section 1180 came with GINA in 2008"),
+    (r"HIPAA medical code set for drugs", "NDC is the HIPAA standard for retail pharmacy transactions only"),
+    (r"1P-8P|modifiers\*\* are two digits", "the performance-measure modifiers are 1P, 2P, 3P and 8P only"),
+    (
+        r"above and beyond the usual|distinct or independent from|physical medicine and rehabilitation services and "
+        r"supply|evocative/suppression",
+        "CPT descriptor wording is the AMA's copyright: say it in our own words",
+    ),
 ]
 
 
