@@ -128,6 +128,8 @@ def test_answers_do_not_depend_on_string_hashing() -> None:
     ("typed", "meant"),
     [("Last-Reviewed", "last_reviewed"), ("descripton", "description"), ("CHEKCS", "checks"), ("zzzz", None)],
 )
-def test_nearest_ignores_case_and_punctuation_and_gives_nothing_when_nothing_is_close(typed: str, meant: str) -> None:
+def test_nearest_ignores_case_and_punctuation_and_gives_nothing_when_nothing_is_close(
+    typed: str, meant: str | None
+) -> None:
     known = ["title", "description", "last_reviewed", "checks", "codes"]
     assert suggest.nearest(typed, iter(known), cutoff=75) == meant
