@@ -15,6 +15,7 @@ from pathlib import Path
 import kb.cachefiles
 import kb.checks
 import kb.cli
+import kb.graph
 import kb.recheck
 import pytest
 from hypothesis import given, settings
@@ -145,6 +146,35 @@ def test_an_embedded_note_is_rechecked_alone(
     edit(vault, "claims/remittance.md", "Back to", "Now back to [[denial]] and")  # denial embeds it
     after = output(vault, capsys)
     assert full_checks == [1]
+    assert after == output(vault, capsys, "--no-cache")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "worked_out"),
+    [
+        ("## Codes\n", "## Codes\n\nA new line before the embed.\n", []),  # the cycle's error moves down
+        ("Back to", "![[modifier]] Back to", [1]),  # another embed in the section
+        ("![[denial]] Back to", "![[denial#Denial]] Back to", [1]),  # a heading of it, not the whole note
+    ],
+)
+def test_embed_cycles_are_worked_out_again_only_if_embeds_change(
+    vault: Path,
+    capsys: pytest.CaptureFixture,
+    full_checks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    worked_out: list[int],
+) -> None:
+    edit(vault, "claims/remittance.md", "Back to", "![[denial]] Back to")  # denial embeds this section: a cycle
+    assert '"embed-cycle"' in output(vault, capsys)
+    calls: list[int] = []
+    real = kb.graph.embed_cycles
+    monkeypatch.setattr(kb.graph, "embed_cycles", lambda embeds: calls.append(1) or real(embeds))
+    edit(vault, "claims/remittance.md", old, new, step=2)
+    after = output(vault, capsys)
+    assert (full_checks, calls) == ([1], worked_out)
+    assert '"embed-cycle"' in after
     assert after == output(vault, capsys, "--no-cache")
 
 

@@ -2,21 +2,23 @@
 
 A full check resolves every link of every note. An edit that keeps a note's title, aliases, headings
 and block ids cannot change how any other note's links resolve, so only the edited notes' own findings,
-the orphans, and (if the edited notes embed or define abbreviations) the embed cycles and depths and
-the acronym conflicts can change: `recheck` works out just those, against a saved outline of every note
-and its embeds. Anything wider (a file added, removed or renamed, a name, heading or block id changed)
-is left to the full check, which saves a new state. The state holds for any day: review dates, the
-only findings that age, are worked out again from each note's saved date.
+the orphans, the embed cycles and depths (worked out again only if an edit changed which notes a note
+embeds, or in which parts; else they only move with the embeds) and, if the edited notes define
+abbreviations, the acronym conflicts can change: `recheck` works out just those, against a saved
+outline of every note and its embeds. Anything wider (a file added, removed or renamed, a name,
+heading or block id changed) is left to the full check, which saves a new state. The state holds for
+any day: review dates, the only findings that age, are worked out again from each note's saved date.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 import os
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,6 +160,27 @@ def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
             start, end = target.parts[0 if heading is None else heading + 1] if target.parts else (0, 0)
             found.append(Embed(known.outline, link, target.outline, start, end))
     return found
+
+
+def embed_shape(known: NoteState) -> tuple[object, ...]:
+    """What embed cycles and depths read of a note but where its embeds lie: each embed as written, the
+    note and heading it inlines, and which of the embeds lie in each part (the body, each section)."""
+    starts = [link.start for link, _, _ in known.embeds]
+    inside = tuple((bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)) for start, end in known.parts)
+    return tuple((link.raw, path, heading) for link, path, heading in known.embeds), inside
+
+
+def moved_embeds(problems: Iterable[Diagnostic], edited: Iterable[tuple[NoteState, NoteState]]) -> Iterator[Diagnostic]:
+    """The embed cycles and depths `problems`, each at its embed's place in the edited notes (before,
+    after), whose embeds are the same ones in the same order."""
+    places = {
+        (old.outline.path, was.line, was.col): (now.line, now.col)
+        for old, new in edited
+        for (was, _, _), (now, _, _) in zip(old.embeds, new.embeds, strict=True)
+    }
+    for problem in problems:
+        line, col = places.get((problem.path, problem.line, problem.col), (problem.line, problem.col))
+        yield dataclasses.replace(problem, line=line, col=col)
 
 
 def names(note: Note) -> tuple[object, ...]:
@@ -317,12 +340,15 @@ def _recheck_edited(
         )
         stamp = settled_stamp(entry.stamp, now)
         notes[note.path] = since[note.path] = note_state(stamp, digest, note, found, resolutions, {})
-    touched = (*old_states, *(notes[path] for path in current))  # the edited notes before and after
-    if any(known.embeds for known in touched):
+    new_states = [notes[path] for path in current]
+    if any(embed_shape(old) != embed_shape(new) for old, new in zip(old_states, new_states, strict=True)):
         from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here
 
         embeds = vault_embeds(notes)
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
+    else:  # the same embeds in the same parts: the same cycles and depths, at the embeds' new places
+        wide = Wide(tuple(moved_embeds(wide.embeds, zip(old_states, new_states, strict=True))), wide.abbreviations)
+    touched = (*old_states, *new_states)  # the edited notes before and after
     if any(known.outline.abbr for known in touched):
 
         def position(note: Note, key: str) -> tuple[int, int]:  # the other notes' text is read again if need be
