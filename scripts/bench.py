@@ -54,7 +54,11 @@ STARTUP_NOTES = 1  # engine mode's smallest vault: what each case costs to start
 # Smaller vaults predict nothing for --budget: their time is mostly starting up, and scaled up to
 # 1,000 notes, the one-note vault's 0.3 s check (or 1 s build) would skip cases that take a few seconds.
 PREDICT_MIN_NOTES = 100
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# Each run may write bytecode, as an installed tool's does: else every run compiles kb's source again.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"} | {
+    "NO_MKDOCS_2_WARNING": "1",
+    "DISABLE_MKDOCS_2_WARNING": "true",
+}
 
 
 def floor(notes: str) -> int:
