@@ -62,17 +62,15 @@ class Index:
         self.notes, self.root, self.unpublished = vault.notes, vault.root, unpublished
         self.slugify, self.separator = slugify, separator
         self.by_name: dict[str, list[Note]] = {}
-        self.aliases: dict[str, list[Note]] = {}
         self.files_by_name: dict[str, list[str]] = {}
         self.by_path = {note.path: note for note in vault.notes}
         self.by_id = {note.id: note for note in vault.notes}
         for note in vault.notes:
             self.by_name.setdefault(fold(note.name), []).append(note)
-            for alias in note.aliases:
-                self.aliases.setdefault(fold(alias), []).append(note)
         for path in vault.files:
             self.files_by_name.setdefault(fold(path.rsplit("/", 1)[-1]), []).append(path)
         self._heading_slugs: dict[str, dict[str, Heading]] = {}
+        self._aliases: dict[str, list[Note]] | None = None
         self._suggester: Suggester[Note] | None = None
         self._left_out: dict[str, str] | None = None
         self._candidates: dict[str, tuple[list[Note], list[str]]] = {}
@@ -89,6 +87,15 @@ class Index:
                 slugs.setdefault(cached_slug(self.slugify, heading.text, self.separator), heading)
             self._heading_slugs[note.path] = slugs
         return slugs
+
+    def alias_owners(self, target: str) -> list[Note]:
+        """Notes with the alias `target`; the aliases are gathered on the first broken link only."""
+        if self._aliases is None:
+            self._aliases = {}
+            for note in self.notes:
+                for alias in note.aliases:
+                    self._aliases.setdefault(fold(alias), []).append(note)
+        return self._aliases.get(fold(target), [])
 
     def suggest(self, target: str, limit: int = 3) -> list[Note]:
         """Notes whose name, title or alias is closest to `target` (for did-you-mean)."""
@@ -185,7 +192,7 @@ def _missing(index: Index, source: Note, link: Link, why: str | None) -> Resolut
     if why:
         problem = diag.make(code, *at, f"{why}: '{link.target}'", "link to a note by its name, e.g. [[cpt]]", link.raw)
         return Resolution(source, link, problems=(problem,))
-    owners = index.aliases.get(fold(strip_markdown_suffix(link.target)))
+    owners = index.alias_owners(strip_markdown_suffix(link.target))
     if owners:
         owner = owners[0]
         name = index.link_name(owner)
