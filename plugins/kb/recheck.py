@@ -179,8 +179,8 @@ def moved_embeds(problems: Iterable[Diagnostic], edited: Iterable[tuple[NoteStat
         for (was, _, _), (now, _, _) in zip(old.embeds, new.embeds, strict=True)
     }
     for problem in problems:
-        line, col = places.get((problem.path, problem.line, problem.col), (problem.line, problem.col))
-        yield dataclasses.replace(problem, line=line, col=col)
+        place = places.get((problem.path, problem.line, problem.col))
+        yield problem if place is None else dataclasses.replace(problem, line=place[0], col=place[1])
 
 
 def names(note: Note) -> tuple[object, ...]:
