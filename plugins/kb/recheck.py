@@ -341,13 +341,14 @@ def _recheck_edited(
         stamp = settled_stamp(entry.stamp, now)
         notes[note.path] = since[note.path] = note_state(stamp, digest, note, found, resolutions, {})
     new_states = [notes[path] for path in current]
-    if any(embed_shape(old) != embed_shape(new) for old, new in zip(old_states, new_states, strict=True)):
+    before_after = list(zip(old_states, new_states, strict=True))
+    if any(embed_shape(old) != embed_shape(new) for old, new in before_after):
         from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here
 
         embeds = vault_embeds(notes)
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
     else:  # the same embeds in the same parts: the same cycles and depths, at the embeds' new places
-        wide = Wide(tuple(moved_embeds(wide.embeds, zip(old_states, new_states, strict=True))), wide.abbreviations)
+        wide = Wide(tuple(moved_embeds(wide.embeds, before_after)), wide.abbreviations)
     touched = (*old_states, *new_states)  # the edited notes before and after
     if any(known.outline.abbr for known in touched):
 
