@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
 import time
 from pathlib import Path
 
+import kb.cachefiles
 import kb.cli
+import kb.recheck
 import pytest
 from kb.cachefiles import CACHE_DIR, RACY_NS, cache_path, fingerprint
 from kb.cli import main
-from kb.results import vault_state
 from kb.sections import toc_slugify
-from kb.settings import Settings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -180,7 +179,7 @@ def test_the_saved_result_follows_every_file_in_the_notes_folder(vault: Path, ca
     assert "missing-nope" in check(vault, capsys)
 
 
-def test_the_saved_result_follows_the_settings_and_the_day(vault: Path, capsys: pytest.CaptureFixture) -> None:
+def test_the_saved_result_follows_the_settings(vault: Path, capsys: pytest.CaptureFixture) -> None:
     config = vault / "mkdocs.yml"
     config.write_text("site_name: t\ndocs_dir: notes\nplugins:\n  - kb\n", encoding="utf-8")
 
@@ -190,10 +189,7 @@ def test_the_saved_result_follows_the_settings_and_the_day(vault: Path, capsys: 
 
     assert broken_link_levels() == {"error"}
     config.write_text("site_name: t\ndocs_dir: notes\nplugins:\n  - kb:\n      checks: {broken-link: warning}\n")
-    assert broken_link_levels() == {"warning"}
-    settings = Settings()
-    days = [vault_state(vault / "notes", settings, datetime.date(2026, 11, day)).stamp for day in (23, 23, 24)]
-    assert days[0] == days[1] != days[2]  # review dates age: a result is good for the day it was made
+    assert broken_link_levels() == {"warning"}  # and the day: see test_recheck's review dates of another day
 
 
 def test_no_result_is_saved_while_a_file_may_still_change(vault: Path, capsys: pytest.CaptureFixture) -> None:
@@ -232,6 +228,25 @@ def test_a_fresh_checkout_with_the_cache_restored_parses_no_note(
     assert parses == []
     assert check(copy, capsys) == first  # the new times were saved: this time no file is read
     assert parses == []
+
+
+def test_a_fresh_checkout_is_answered_from_the_saved_result_after_reading_each_note_once(
+    vault: Path,
+    capsys: pytest.CaptureFixture,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = check(vault, capsys)
+    copy = clone(vault, tmp_path_factory.mktemp("checkout"))
+    reads: list[str] = []
+    real = kb.cachefiles.read_bytes
+    monkeypatch.setattr(kb.cachefiles, "read_bytes", lambda path: reads.append(path) or real(path))
+    monkeypatch.setattr(kb.recheck, "recheck", lambda *args: pytest.fail("the saved state was read"))
+    assert check(copy, capsys) == first
+    assert sorted(os.path.relpath(path, copy / "notes") for path in reads) == sorted(NOTES)
+    reads.clear()
+    assert check(copy, capsys) == first  # the new times were saved
+    assert reads == []
 
 
 def test_a_file_of_the_same_size_with_other_bytes_is_parsed_again(

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
-FORMAT = 4  # bump when the layout of a cache file changes
+FORMAT = 5  # bump when the layout of a cache file changes
 RACY_NS = 3_000_000_000  # a file modified this recently is not trusted to keep its time and size
+DIGEST_BYTES = 16  # of a file's SHA-256: plenty to tell two versions of a note apart
 
 
 def fingerprint(slugify: Slugify, separator: str) -> str:
@@ -45,8 +46,8 @@ def describe(function: Slugify) -> str:
 
 def digest(data: bytes) -> bytes:
     """A digest of a file's bytes: what tells a file from another of the same size (SHA-256, which
-    processors compute fastest; the first 16 bytes are plenty to tell two versions of a note apart)."""
-    return hashlib.sha256(data).digest()[:16]
+    processors compute fastest, cut to `DIGEST_BYTES`)."""
+    return hashlib.sha256(data).digest()[:DIGEST_BYTES]
 
 
 def read_bytes(path: str) -> bytes:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb import diagnostics as diag
 from kb.collector import without_cycle_collection
-from kb.results import CheckResult, save_result, saved_result, vault_state
+from kb.results import CheckResult, reused_result, save_result, saved_check, vault_state
 from kb.settings import Settings, SettingsError, read_mkdocs_yml
 
 if TYPE_CHECKING:
@@ -90,25 +90,28 @@ def check_target(target: Target, use_cache: bool, listed: Listing | None = None)
 
 
 def check_result(target: Target, use_cache: bool) -> CheckResult:
-    """The diagnostics of the target's notes. With the cache, those of an unchanged vault are the last
-    check's, and after a few edits only the edited notes are checked again where that is enough."""
+    """The diagnostics of the target's notes. With the cache, those of an unchanged vault (or of a fresh
+    checkout: new times, the same bytes) are the last check's, and after a few edits only the edited
+    notes are checked again where that is enough."""
     if not (use_cache and target.settings.cache):
         analysis = check_target(target, False)
         return CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
     root, project = target.root, target.project
     state = vault_state(root, target.settings, datetime.date.today())
-    result = saved_result(project, root, state)
+    saved = saved_check(project, root, state)
+    result = reused_result(project, root, state, saved)
     if result is not None:
         return result
     from kb.recheck import recheck, save_state
 
-    result = recheck(project, root, target.settings, state)
-    if result is None:
+    checked = recheck(project, root, target.settings, state, saved)
+    if checked is None:
         analysis = check_target(target, True, (state.entries, state.problems))
         save_state(project, state, analysis)
-        result = CheckResult(analysis.diagnostics, tuple(note.path for note in analysis.vault.notes))
-    save_result(project, root, state, result)
-    return result
+        notes = tuple(note.path for note in analysis.vault.notes)
+        checked = CheckResult(analysis.diagnostics, notes), analysis.vault.digests
+    save_result(project, root, state, *checked)
+    return checked[0]
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ from pathlib import Path
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
 
 @dataclass(frozen=True, slots=True)
 class FileEntry:

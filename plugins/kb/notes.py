@@ -31,7 +31,6 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 YAML_LOADER = _Loader
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @pickled_by_fields

@@ -28,12 +28,12 @@ from kb.cachefiles import RACY_NS, cache_path, load, read_bytes, same_file, save
 from kb.checks import lonely_notes, orphan_notes, review_checked, review_dates, review_position, review_problem
 from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
-from kb.files import FileEntry
+from kb.files import MARKDOWN_SUFFIXES, FileEntry
 from kb.findings import Findings
-from kb.notes import MARKDOWN_SUFFIXES, Note, Vault, decode
+from kb.notes import Note, Vault, decode
 from kb.pickling import pickled_by_fields
 from kb.resolve import Index, Resolution, links_between_notes, resolve_link
-from kb.results import CheckResult, VaultState
+from kb.results import CheckResult, SavedCheck, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
 from kb.vault import Parsed, load_note
@@ -226,8 +226,12 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     )
 
 
-def recheck(project: Path, root: Path, settings: Settings, state: VaultState) -> CheckResult | None:
-    """The result of checking `root` in `state`, worked out from the saved state; None if it cannot be."""
+def recheck(
+    project: Path, root: Path, settings: Settings, state: VaultState, seen: SavedCheck | None
+) -> tuple[CheckResult, Mapping[str, bytes]] | None:
+    """The result of checking `root` in `state`, worked out from the saved state, and the digest of each
+    note; None if it cannot be. A note is not read again if the last check's result `seen` it at its
+    time with the bytes the state has (that result was reused for a fresh checkout)."""
     saved = load(cache_path(project, root, KIND), state.checker)
     if not isinstance(saved, CheckState) or saved.files != tuple(entry.path for entry in state.entries):
         return None
@@ -239,7 +243,7 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
     notes = {**saved.notes, **since}
     changed: list[FileEntry] = []
     touched, now = False, time.time_ns()
-    for entry in state.entries:
+    for position, entry in enumerate(state.entries):
         old = notes.get(entry.path)
         if old is None:
             if entry.path.lower().endswith(MARKDOWN_SUFFIXES):
@@ -248,7 +252,9 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         known = stamps.get(entry.path, old.stamp)
         if known == entry.stamp:
             continue
-        if same_file(os.path.join(root, entry.path), entry.stamp, known, old.digest):  # touched, not edited
+        if (seen is not None and seen.saw(position, entry.stamp, old.digest)) or same_file(
+            os.path.join(root, entry.path), entry.stamp, known, old.digest
+        ):  # touched, not edited
             stamps[entry.path] = settled_stamp(entry.stamp, now)
             touched = True
         else:
@@ -293,7 +299,8 @@ def recheck(project: Path, root: Path, settings: Settings, state: VaultState) ->
         saved.site,
         tuple(orphan_notes((known.outline for known in notes.values()), lonely)),
     )
-    return CheckResult(findings.diagnostics(settings.levels), tuple(notes))
+    digests = {path: known.digest for path, known in notes.items()}
+    return CheckResult(findings.diagnostics(settings.levels), tuple(notes)), digests
 
 
 def _review(root: Path, settings: Settings, known: NoteState, today: datetime.date) -> list[Diagnostic]:

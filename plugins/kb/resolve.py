@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from kb import diagnostics as diag
 from kb.diagnostics import Diagnostic
-from kb.files import unpublished_files
-from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
+from kb.files import MARKDOWN_SUFFIXES, unpublished_files
+from kb.notes import Note, Vault
 from kb.sections import Heading, Slugify, cached_slug, toc_slugify
 from kb.suggest import Suggester, closest
 from kb.wikilinks import Link

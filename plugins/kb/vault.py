@@ -20,8 +20,8 @@ from kb.cachefiles import digest, read_bytes, same_file
 from kb.checks import note_checks
 from kb.cpus import cpus
 from kb.diagnostics import Diagnostic
-from kb.files import FileEntry, listing
-from kb.notes import MARKDOWN_SUFFIXES, Note, Vault
+from kb.files import MARKDOWN_SUFFIXES, FileEntry, listing
+from kb.notes import Note, Vault
 from kb.sections import Slugify, toc_slugify
 
 # A parsed note, its diagnostics (from parsing and the per-note content checks) and the digest of its file.
