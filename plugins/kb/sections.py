@@ -7,9 +7,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from markdown.extensions.toc import slugify as toc_slugify
-from markdown.extensions.toc import unique
-
 from kb.pickling import pickled_by_fields
 from kb.wikilinks import Spans
 
@@ -45,6 +42,14 @@ class Heading:
     start: int
 
 
+def toc_slugify(value: str, separator: str) -> str:
+    """Python-Markdown's `toc` slugify, MkDocs' default; Markdown is imported on first use, so that a
+    check that parses no note (an unchanged vault) does without it."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(value, separator)
+
+
 def plain_text(markdown: str) -> str:
     """The visible text of inline Markdown, as a heading's id is computed from it."""
 
@@ -74,6 +79,8 @@ def find_headings(
     separator: str = "-",
 ) -> tuple[Heading, ...]:
     """ATX and setext headings outside the excluded `spans`, with their page ids."""
+    from markdown.extensions.toc import unique  # imported here: see `toc_slugify`
+
     found: list[tuple[int, int, str]] = []  # (offset, level, text)
     # Searching "\n" + text for patterns that start with "\n" finds line starts far faster
     # than a MULTILINE "^"; every offset below is in `text` (one less).
