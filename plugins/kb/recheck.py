@@ -69,7 +69,7 @@ class NoteState:
     outline: Note  # no text, links or frontmatter but aliases and abbr: what other notes' checks read
     problems: tuple[Diagnostic, ...]  # found in the note alone and in its links: all but the review date's
     review: ReviewDate | None  # None if the review-date check does not read the note
-    targets: frozenset[str]  # the other notes it links to
+    targets: tuple[str, ...]  # the other notes it links to (a tuple: quicker to read back than a set)
     embeds: tuple[tuple[Link, str, int | None], ...]  # each embed: the link, the note it inlines, which heading
     parts: tuple[tuple[int, int], ...]  # if it embeds: where the whole body, then each heading's section, lie
 
@@ -144,7 +144,7 @@ def note_state(
         outline(note, shared),
         tuple(p for p in problems if p.code != STALE),
         review,
-        frozenset(links_between_notes([note], resolutions)[note.id]),
+        tuple(links_between_notes([note], resolutions)[note.id]),
         tuple(embeds),
         parts,
     )
