@@ -375,20 +375,25 @@ NAMES = {
     "claims/denial.md": ("Denial", "DEN"),
     "coding/modifier.md": ("Modifier", "MOD"),
 }
-EDITS = st.lists(st.tuples(st.sampled_from(sorted(NAMES)), FRONTS, BODY), min_size=1, max_size=4)
+# Each edit: the note, its new frontmatter and body, and whether every file is then touched (as a checkout leaves them).
+EDITS = st.lists(st.tuples(st.sampled_from(sorted(NAMES)), FRONTS, BODY, st.booleans()), min_size=1, max_size=4)
 
 
 @settings(PROFILE, max_examples=150)
 @given(EDITS)
-def test_random_edits_give_the_full_check_result(edits: list[tuple[str, str, str]]) -> None:
+def test_random_edits_give_the_full_check_result(edits: list[tuple[str, str, str, bool]]) -> None:
     with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
         root = Path(folder)
         make_vault(root)
         json_output(root)
-        for step, (rel, front, body) in enumerate(edits, start=1):
+        for step, (rel, front, body, touch) in enumerate(edits, start=1):
             title, alias = NAMES[rel]
             write(root, rel, front.format(title=title, alias=alias) + f"# {title}\n\n{body}", SETTLED + step)
             assert json_output(root) == json_output(root, "--no-cache")
+            if touch:  # new times, the same bytes: the last result holds, and the next edit reads only its note
+                for path in (root / "notes").rglob("*"):
+                    os.utime(path, (SETTLED + step + 0.5, SETTLED + step + 0.5))
+                assert json_output(root) == json_output(root, "--no-cache")
 
 
 def json_output(root: Path, *extra: str) -> str:
