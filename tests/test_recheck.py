@@ -178,6 +178,28 @@ def test_embed_cycles_are_worked_out_again_only_if_embeds_change(
     assert after == output(vault, capsys, "--no-cache")
 
 
+def test_an_edit_reads_back_only_the_outlines_its_links_name(
+    vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(vault, "coding/remittance.md", "# Remittance\n\n## Codes\n\n[[modifier]]\n")  # a second 'remittance'
+    output(vault, capsys)
+    read: list[str] = []
+    real = kb.recheck.read_outline
+    monkeypatch.setattr(kb.recheck, "read_outline", lambda path, known: read.append(path) or real(path, known))
+    edit(vault, "coding/modifier.md", "No links yet.", "See [[Remittance#Codes]].")
+    after = output(vault, capsys)
+    assert full_checks == [1] and '"ambiguous-link"' in after
+    assert after == output(vault, capsys, "--no-cache")
+    # the edited note (before and after), the notes its link names (both remittances), and the orphan
+    assert set(read) == {"coding/modifier.md", "claims/remittance.md", "coding/remittance.md", "coding/lonely.md"}
+    read.clear()
+    edit(vault, "coding/modifier.md", "See", "See [[nowhere]] and", step=2)  # did-you-mean reads every note
+    after = output(vault, capsys)
+    assert full_checks == [1] and "did you mean" in after
+    assert after == output(vault, capsys, "--no-cache")
+    assert set(read) == {path for path in NOTES if path.endswith(".md")} | {"coding/remittance.md"}
+
+
 def test_files_added_or_removed_check_the_whole_vault(
     vault: Path, capsys: pytest.CaptureFixture, full_checks: list[int]
 ) -> None:

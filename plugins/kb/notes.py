@@ -33,6 +33,16 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 YAML_LOADER = _Loader
 
 
+def note_id(path: str) -> str:
+    """A note's path without the suffix (`coding/cpt`): what a link with a folder matches."""
+    return path.rsplit(".", 1)[0]
+
+
+def note_name(path: str) -> str:
+    """A note's file name without the suffix (`cpt`): what [[name]] matches."""
+    return note_id(path).rsplit("/", 1)[-1]
+
+
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -52,9 +62,8 @@ class Note:
 
     def __post_init__(self) -> None:
         # Stored, not computed on each use: resolving and graphing read them for every link.
-        note_id = self.path.rsplit(".", 1)[0]
-        object.__setattr__(self, "id", note_id)
-        object.__setattr__(self, "name", note_id.rsplit("/", 1)[-1])
+        object.__setattr__(self, "id", note_id(self.path))
+        object.__setattr__(self, "name", note_name(self.path))
         object.__setattr__(self, "folder", self.path.rpartition("/")[0])
 
     @property

@@ -16,6 +16,7 @@ import bisect
 import dataclasses
 import datetime
 import os
+import pickle
 import secrets
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,9 +31,9 @@ from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
 from kb.files import MARKDOWN_SUFFIXES, FileEntry
 from kb.findings import Findings
-from kb.notes import Note, Vault, decode
+from kb.notes import Note, Vault, decode, note_id, note_name
 from kb.pickling import pickled_by_fields
-from kb.resolve import Index, Resolution, links_between_notes, resolve_link
+from kb.resolve import Index, Resolution, fold, links_between_notes, name_key, resolve_link, root_target
 from kb.results import CheckResult, SavedCheck, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
@@ -66,7 +67,7 @@ class NoteState:
 
     stamp: tuple[int, int]
     digest: bytes  # of the file's bytes: a file with a new time but the same bytes was not edited
-    outline: Note  # no text, links or frontmatter but aliases and abbr: what other notes' checks read
+    outline: bytes  # `outline`: what other notes' checks read of it, kept apart as most rechecks read a few
     problems: tuple[Diagnostic, ...]  # found in the note alone and in its links: all but the review date's
     review: ReviewDate | None  # None if the review-date check does not read the note
     targets: tuple[str, ...]  # the other notes it links to (a tuple: quicker to read back than a set)
@@ -107,14 +108,20 @@ class Edits:
     wide: Wide
 
 
-def outline(note: Note, shared: dict[tuple[int, str, str], Heading]) -> Note:
-    """`note` without what other notes' checks do not read. Its headings keep no position, so a heading
-    that many notes have (Overview, Related ...) is one object in all of them (`shared`), and the
-    saved state is smaller and quicker to read."""
+def outline(note: Note) -> bytes:
+    """What other notes' checks read of `note` (its title, aliases and abbr, headings, block ids), pickled
+    on its own: the check after an edit reads back only the outlines the edited notes' links need
+    (`read_outline`), not those of the whole vault."""
     meta = {key: note.meta[key] for key in ("aliases", "abbr") if key in note.meta}
-    keys = [(h.level, h.text, h.slug) for h in note.headings]
-    headings = tuple(shared.setdefault(key, Heading(*key, 0, 0)) for key in keys)
-    return Note(note.path, note.title, "", meta, 0, (), headings, note.block_ids)
+    headings = tuple((h.level, h.text, h.slug) for h in note.headings)
+    return pickle.dumps((note.title, meta, headings, tuple(note.block_ids)), pickle.HIGHEST_PROTOCOL)
+
+
+def read_outline(path: str, known: NoteState) -> Note:
+    """The note at `path` as its `outline` gives it: no text, links or frontmatter but aliases and abbr,
+    headings without their positions."""
+    title, meta, headings, block_ids = pickle.loads(known.outline)
+    return Note(path, title, "", meta, 0, (), tuple(Heading(*h, 0, 0) for h in headings), frozenset(block_ids))
 
 
 def note_state(
@@ -123,7 +130,6 @@ def note_state(
     note: Note,
     problems: Iterable[Diagnostic],
     resolutions: Iterable[Resolution],
-    shared: dict[tuple[int, str, str], Heading],
 ) -> NoteState:
     """What the next check needs to know of `note`, checked with `problems` (its review date's included)
     and its links' `resolutions`."""
@@ -141,7 +147,7 @@ def note_state(
     return NoteState(
         stamp,
         digest,
-        outline(note, shared),
+        outline(note),
         tuple(p for p in problems if p.code != STALE),
         review,
         tuple(links_between_notes([note], resolutions)[note.id]),
@@ -153,12 +159,19 @@ def note_state(
 def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
     """Every embed of every note, as the last check of each note found it."""
     found = []
-    for known in notes.values():
-        for link, path, heading in known.embeds:
-            target = notes[path]
+    outlines: dict[str, Note] = {}
+
+    def outline_of(path: str) -> Note:
+        if path not in outlines:
+            outlines[path] = read_outline(path, notes[path])
+        return outlines[path]
+
+    for path, known in notes.items():
+        for link, target_path, heading in known.embeds:
+            target = notes[target_path]
             # A note that embeds nothing has no part worth placing: nothing nested can be found in it.
             start, end = target.parts[0 if heading is None else heading + 1] if target.parts else (0, 0)
-            found.append(Embed(known.outline, link, target.outline, start, end))
+            found.append(Embed(outline_of(path), link, outline_of(target_path), start, end))
     return found
 
 
@@ -170,12 +183,14 @@ def embed_shape(known: NoteState) -> tuple[object, ...]:
     return tuple((link.raw, path, heading) for link, path, heading in known.embeds), inside
 
 
-def moved_embeds(problems: Iterable[Diagnostic], edited: Iterable[tuple[NoteState, NoteState]]) -> Iterator[Diagnostic]:
-    """The embed cycles and depths `problems`, each at its embed's place in the edited notes (before,
-    after), whose embeds are the same ones in the same order."""
+def moved_embeds(
+    problems: Iterable[Diagnostic], edited: Iterable[tuple[str, NoteState, NoteState]]
+) -> Iterator[Diagnostic]:
+    """The embed cycles and depths `problems`, each at its embed's place in the edited notes (path,
+    before, after), whose embeds are the same ones in the same order."""
     places = {
-        (old.outline.path, was.line, was.col): (now.line, now.col)
-        for old, new in edited
+        (path, was.line, was.col): (now.line, now.col)
+        for path, old, new in edited
         for (was, _, _), (now, _, _) in zip(old.embeds, new.embeds, strict=True)
     }
     for problem in problems:
@@ -205,7 +220,6 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     for res in analysis.resolutions:
         by_note[res.source.path].append(res)
     stamps, now = {entry.path: entry.stamp for entry in state.entries}, time.time_ns()
-    shared: dict[tuple[int, str, str], Heading] = {}
     notes = {
         note.path: note_state(
             settled_stamp(stamps.get(note.path, NEVER), now),
@@ -213,7 +227,6 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
             note,
             found.notes[note.path],
             by_note[note.path],
-            shared,
         )
         for note in analysis.vault.notes
     }
@@ -267,7 +280,7 @@ def recheck(
             parsed = load_note(root, entry.path, settings.slugify, settings.separator)
         except OSError:
             return None
-        if names(parsed[0]) != names(notes[entry.path].outline):
+        if names(parsed[0]) != names(read_outline(entry.path, notes[entry.path])):
             return None
         edited.append((entry, parsed))
         stamps.pop(entry.path, None)  # its new state has its new time
@@ -284,10 +297,11 @@ def recheck(
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
             save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, stamps, wide))
-    lonely = lonely_notes({known.outline.id: known.targets for known in notes.values()})
+    lonely = lonely_notes({note_id(path): known.targets for path, known in notes.items()})
+    orphans = (read_outline(path, known) for path, known in notes.items() if note_id(path) in lonely)
     try:
         by_note = {
-            path: [*known.problems, *_review(root, settings, known, state.today)] for path, known in notes.items()
+            path: [*known.problems, *_review(root, settings, path, known, state.today)] for path, known in notes.items()
         }
     except OSError:  # a note read again to place a review-date warning is gone
         return None
@@ -297,16 +311,16 @@ def recheck(
         wide.embeds,
         wide.abbreviations,
         saved.site,
-        tuple(orphan_notes((known.outline for known in notes.values()), lonely)),
+        tuple(orphan_notes(orphans, lonely)),
     )
     digests = {path: known.digest for path, known in notes.items()}
     return CheckResult(findings.diagnostics(settings.levels), tuple(notes)), digests
 
 
-def _review(root: Path, settings: Settings, known: NoteState, today: datetime.date) -> list[Diagnostic]:
-    """The review-date warning of a note on `today`, if any; placed where the last one was, or else
-    where the note's text says."""
-    review, path = known.review, known.outline.path
+def _review(root: Path, settings: Settings, path: str, known: NoteState, today: datetime.date) -> list[Diagnostic]:
+    """The review-date warning of the note at `path` on `today`, if any; placed where the last one was, or
+    else where the note's text says."""
+    review = known.review
     if review is None:
         return []
 
@@ -334,11 +348,10 @@ def _recheck_edited(
     their new states in `notes` and `since`, and return the problems of several notes together as now."""
     current = {note.path: note for _, (note, _, _) in edited}
     old_states = [notes[path] for path in current]
-    everything = tuple(current.get(path, known.outline) for path, known in notes.items())
-    index = Index(Vault(root, everything, files), settings.slugify, settings.separator, settings.unpublished)
+    resolved = _resolve_edited(root, files, settings, notes, current)
     now = time.time_ns()
     for entry, (note, problems, digest) in edited:
-        resolutions = [resolve_link(index, note, link) for link in note.links]
+        resolutions = resolved[note.path]
         alone = Vault(root, (note,), (), (), {note.path: tuple(problems)})
         found = (
             *problems,
@@ -346,23 +359,46 @@ def _recheck_edited(
             *review_dates(alone, settings.stale_after_days),
         )
         stamp = settled_stamp(entry.stamp, now)
-        notes[note.path] = since[note.path] = note_state(stamp, digest, note, found, resolutions, {})
-    new_states = [notes[path] for path in current]
-    before_after = list(zip(old_states, new_states, strict=True))
-    if any(embed_shape(old) != embed_shape(new) for old, new in before_after):
+        notes[note.path] = since[note.path] = note_state(stamp, digest, note, found, resolutions)
+    before_after = [(path, old, notes[path]) for path, old in zip(current, old_states, strict=True)]
+    if any(embed_shape(old) != embed_shape(new) for _, old, new in before_after):
         from kb.graph import deep_embeds, embed_cycles  # NetworkX: a tenth of a second to import, only here
 
         embeds = vault_embeds(notes)
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
     else:  # the same embeds in the same parts: the same cycles and depths, at the embeds' new places
         wide = Wide(tuple(moved_embeds(wide.embeds, before_after)), wide.abbreviations)
-    touched = (*old_states, *new_states)  # the edited notes before and after
-    if any(known.outline.abbr for known in touched):
+    if any(read_outline(path, known).abbr for path, old, new in before_after for known in (old, new)):
 
         def position(note: Note, key: str) -> tuple[int, int]:  # the other notes' text is read again if need be
             whole = current.get(note.path) or load_note(root, note.path, settings.slugify, settings.separator)[0]
             return key_position(whole, key)
 
-        _, conflicts = collect_abbreviations((known.outline for known in notes.values()), position)
+        outlines = (read_outline(path, known) for path, known in notes.items())
+        _, conflicts = collect_abbreviations(outlines, position)
         wide = Wide(wide.embeds, tuple(conflicts))
     return wide
+
+
+def _resolve_edited(
+    root: Path, files: tuple[str, ...], settings: Settings, notes: Mapping[str, NoteState], current: Mapping[str, Note]
+) -> dict[str, list[Resolution]]:
+    """The links of the `current` (edited) notes, resolved against the other notes' outlines. Only the
+    outlines of the notes named as the links' targets are read, unless a link is broken: its hint (an
+    alias, did-you-mean) reads every note's title and aliases, so then all are."""
+
+    def resolved_with(paths: Iterable[str]) -> dict[str, list[Resolution]]:
+        outlines = tuple(current.get(path) or read_outline(path, notes[path]) for path in paths)
+        index = Index(Vault(root, outlines, files), settings.slugify, settings.separator, settings.unpublished)
+        return {path: [resolve_link(index, note, link) for link in note.links] for path, note in current.items()}
+
+    targets = {
+        name_key(written)
+        for note in current.values()
+        for link in note.links
+        if link.target and (written := root_target(link.target, note)) is not None
+    }
+    found = resolved_with(path for path in notes if fold(note_name(path)) in targets)
+    if all(res.resolved for resolutions in found.values() for res in resolutions):
+        return found
+    return resolved_with(notes)

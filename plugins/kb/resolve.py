@@ -138,12 +138,16 @@ class Index:
         if not key:
             return [], []
         note_key = fold(strip_markdown_suffix(target.strip("/")))
-        name = note_key.rsplit("/", 1)[-1]
-        notes = [n for n in self.by_name.get(name, ()) if _path_matches(fold(n.id), note_key, absolute)]
+        notes = [n for n in self.by_name.get(name_key(target), ()) if _path_matches(fold(n.id), note_key, absolute)]
         if notes:
             return notes, []
         files = [f for f in self.files_by_name.get(key.rsplit("/", 1)[-1], ()) if _path_matches(fold(f), key, absolute)]
         return [], files
+
+
+def name_key(target: str) -> str:
+    """The folded name of the notes a link target (as `root_target` gives it) can match."""
+    return fold(strip_markdown_suffix(target.strip("/"))).rsplit("/", 1)[-1]
 
 
 def root_target(target: str, source: Note) -> str | None:
