@@ -6,12 +6,9 @@ a few are parsed in this process, as starting workers would cost more than it sa
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import MutableMapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kb import diagnostics as diag
@@ -68,6 +65,11 @@ def load_notes_parallel(root: Path, paths: Sequence[str], slugify: Slugify, sepa
     workers = min(cpus(), len(paths) // CHUNK_NOTES)
     if len(paths) < PARALLEL_MIN_NOTES or workers < 2 or not _can_fork():
         return load_notes(root, paths, slugify, separator)
+    # imported only here: the check after an edit, which parses a note or two, does without them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = [paths[start : start + CHUNK_NOTES] for start in range(0, len(paths), CHUNK_NOTES)]
     try:
         with ProcessPoolExecutor(
@@ -97,7 +99,7 @@ def _load_chunk(paths: Sequence[str]) -> list[Loaded]:
 
 
 def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 Listing = tuple[list[FileEntry], list[Diagnostic]]
