@@ -10,7 +10,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +89,8 @@ def load(path: Path, stamp: str) -> Any:
 
 def save(path: Path, stamp: str, payload: Any) -> None:
     """Replace the file at `path` atomically; a read-only project just goes without a cache."""
+    import tempfile  # a check of an unchanged vault saves nothing: it does without it
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
