@@ -91,6 +91,9 @@ class Run:
     ok: bool
     cpu_seconds: float = 0.0  # user + system time of the process and the processes it waited for
 
+    def time(self, cpu: bool = False) -> float:
+        return self.cpu_seconds if cpu else self.seconds
+
 
 def measure(command: list[str], cwd: Path, timeout: float, ok_codes: tuple[int, ...] = (0,)) -> Run:
     """Wall time, peak resident memory and CPU time of one process; `ok` is False if it failed or timed out."""
@@ -172,7 +175,7 @@ class Case:
     site_mb: dict[int, float] = field(default_factory=dict)
 
     def median(self, size: int, cpu: bool = False) -> float | None:
-        runs = [run.cpu_seconds if cpu else run.seconds for run in self.runs.get(size, []) if run.ok]
+        runs = [run.time(cpu) for run in self.runs.get(size, []) if run.ok]
         return statistics.median(runs) if runs else None
 
     def peak(self, size: int) -> float | None:
@@ -411,8 +414,15 @@ def cell(case: Case, size: int, with_site: bool = False) -> str:
 
 
 def ratio(top: Case, bottom: Case, size: int, cpu: bool = False) -> str:
+    """The ratio of the two cases' medians and, over several rounds, the range of each round's ratio
+    (a round runs every case once, in turn): how far the machine's noise moves it."""
     a, b = top.median(size, cpu), bottom.median(size, cpu)
-    return f"{a / b:.2f}x" if a and b else "n/a"
+    if not (a and b):
+        return "n/a"
+    pairs = zip(top.runs.get(size, []), bottom.runs.get(size, []), strict=False)  # a case over budget has none
+    rounds = sorted(x.time(cpu) / y.time(cpu) for x, y in pairs if x.ok and y.ok and y.time(cpu))
+    spread = f" ({rounds[0]:.2f}–{rounds[-1]:.2f}x)" if len(rounds) > 1 else ""
+    return f"{a / b:.2f}x{spread}"
 
 
 def table(cases: list[Case], sizes: list[int], with_site: bool, startup: int | None) -> list[str]:

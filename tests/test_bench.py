@@ -78,3 +78,20 @@ def test_the_budget_is_not_predicted_from_a_vault_too_small_to_show_the_cost_per
     assert case.predicted(1000) is None
     case.runs[1000] = [bench.Run(2.0, 60.0, True, 2.0)]
     assert case.predicted(10000) == pytest.approx(20.0)
+
+
+def test_a_ratio_shows_how_far_the_rounds_spread() -> None:
+    import bench
+
+    plain, kb = bench.Case("plain", lambda folder: []), bench.Case("kb", lambda folder: [])
+    plain.runs[1000] = [
+        bench.Run(10.0, 80.0, True, 10.0),
+        bench.Run(12.0, 80.0, True, 12.0),
+        bench.Run(11.0, 80.0, True, 11.0),
+    ]
+    kb.runs[1000] = [bench.Run(10.5, 90.0, True, 12.0), bench.Run(15.0, 90.0, True, 13.0), bench.Run(99.0, 90.0, False)]
+    assert bench.ratio(kb, plain, 1000) == "1.16x (1.05–1.25x)"  # medians 12.75 and 11.0; the failed round left out
+    assert bench.ratio(kb, plain, 1000, cpu=True) == "1.14x (1.08–1.20x)"
+    assert bench.ratio(kb, plain, 5000) == "n/a"
+    plain.runs[1], kb.runs[1] = plain.runs[1000][:1], kb.runs[1000][:1]
+    assert bench.ratio(kb, plain, 1) == "1.05x"  # one round: no range
