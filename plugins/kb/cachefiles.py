@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from kb.sections import Slugify
 
 CACHE_DIR = ".kb-cache"
-FORMAT = 6  # bump when the layout of a cache file changes
+FORMAT = 7  # bump when the layout of a cache file changes
 RACY_NS = 3_000_000_000  # a file modified this recently is not trusted to keep its time and size
 DIGEST_BYTES = 16  # of a file's SHA-256: plenty to tell two versions of a note apart
 

@@ -31,7 +31,7 @@ from kb.diagnostics import Diagnostic
 from kb.embeds import Embed, embed_region, heading_number
 from kb.files import MARKDOWN_SUFFIXES, FileEntry
 from kb.findings import Findings
-from kb.notes import Note, Vault, decode, note_id, note_name
+from kb.notes import Note, Vault, decode, note_id
 from kb.pickling import pickled_by_fields
 from kb.resolve import Index, Resolution, fold, links_between_notes, name_key, resolve_link, root_target
 from kb.results import CheckResult, SavedCheck, VaultState
@@ -94,6 +94,7 @@ class CheckState:
     notes: dict[str, NoteState]
     wide: Wide
     site: tuple[Diagnostic, ...]  # the site's pages: they depend on the files and names alone
+    names: dict[str, tuple[str, ...]]  # a folded note name -> the notes of that name (`kb.resolve.name_key`)
 
 
 @pickled_by_fields
@@ -154,6 +155,14 @@ def note_state(
         tuple(embeds),
         parts,
     )
+
+
+def note_names(notes: Iterable[Note]) -> dict[str, tuple[str, ...]]:
+    """Each folded note name (what a link's target is looked up by) -> the paths of the notes of that name."""
+    found: dict[str, list[str]] = {}
+    for note in notes:
+        found.setdefault(fold(note.name), []).append(note.path)
+    return {name: tuple(paths) for name, paths in found.items()}
 
 
 def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
@@ -235,7 +244,7 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     save(
         cache_path(project, analysis.vault.root, KIND),
         state.checker,
-        CheckState(new_token(), files, notes, wide, found.site),
+        CheckState(new_token(), files, notes, wide, found.site, note_names(analysis.vault.notes)),
     )
 
 
@@ -287,13 +296,13 @@ def recheck(
     if edited:
         files = tuple(entry.path for entry in state.entries if entry.path not in notes)
         try:
-            wide = _recheck_edited(root, files, settings, notes, since, wide, edited)
+            wide = _recheck_edited(root, files, settings, notes, saved.names, since, wide, edited)
         except OSError:  # a note read again to place an acronym conflict is gone
             return None
     if edited or touched:
         if _many(len(since), MAX_EDITS, len(notes)):  # the edits file would be as slow to read: fold it in
             restamped = {path: dataclasses.replace(notes[path], stamp=stamp) for path, stamp in stamps.items()}
-            whole = CheckState(new_token(), saved.files, {**notes, **restamped}, wide, saved.site)
+            whole = CheckState(new_token(), saved.files, {**notes, **restamped}, wide, saved.site, saved.names)
             save(cache_path(project, root, KIND), state.checker, whole)
         else:
             save(cache_path(project, root, EDITS_KIND), state.checker, Edits(saved.token, since, stamps, wide))
@@ -340,6 +349,7 @@ def _recheck_edited(
     files: tuple[str, ...],
     settings: Settings,
     notes: dict[str, NoteState],
+    names: Mapping[str, tuple[str, ...]],
     since: dict[str, NoteState],
     wide: Wide,
     edited: list[tuple[FileEntry, Parsed]],
@@ -348,7 +358,7 @@ def _recheck_edited(
     their new states in `notes` and `since`, and return the problems of several notes together as now."""
     current = {note.path: note for _, (note, _, _) in edited}
     old_states = [notes[path] for path in current]
-    resolved = _resolve_edited(root, files, settings, notes, current)
+    resolved = _resolve_edited(root, files, settings, notes, names, current)
     now = time.time_ns()
     for entry, (note, problems, digest) in edited:
         resolutions = resolved[note.path]
@@ -381,11 +391,16 @@ def _recheck_edited(
 
 
 def _resolve_edited(
-    root: Path, files: tuple[str, ...], settings: Settings, notes: Mapping[str, NoteState], current: Mapping[str, Note]
+    root: Path,
+    files: tuple[str, ...],
+    settings: Settings,
+    notes: Mapping[str, NoteState],
+    names: Mapping[str, tuple[str, ...]],
+    current: Mapping[str, Note],
 ) -> dict[str, list[Resolution]]:
     """The links of the `current` (edited) notes, resolved against the other notes' outlines. Only the
-    outlines of the notes named as the links' targets are read, unless a link is broken: its hint (an
-    alias, did-you-mean) reads every note's title and aliases, so then all are."""
+    outlines of the notes named as the links' targets (`names`: of each folded name) are read, unless a
+    link is broken: its hint (an alias, did-you-mean) reads every note's title and aliases, so then all are."""
 
     def resolved_with(paths: Iterable[str]) -> dict[str, list[Resolution]]:
         outlines = tuple(current.get(path) or read_outline(path, notes[path]) for path in paths)
@@ -398,7 +413,7 @@ def _resolve_edited(
         for link in note.links
         if link.target and (written := root_target(link.target, note)) is not None
     }
-    found = resolved_with(path for path in notes if fold(note_name(path)) in targets)
+    found = resolved_with(path for name in targets for path in names.get(name, ()))
     if all(res.resolved for resolutions in found.values() for res in resolutions):
         return found
     return resolved_with(notes)
