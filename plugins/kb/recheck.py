@@ -33,7 +33,7 @@ from kb.files import MARKDOWN_SUFFIXES, FileEntry
 from kb.findings import Findings
 from kb.notes import Note, Vault, decode, note_id
 from kb.pickling import pickled_by_fields
-from kb.resolve import Index, Resolution, fold, links_between_notes, name_key, resolve_link, root_target
+from kb.resolve import Index, Resolution, links_between_notes, name_key, resolve_link, root_target
 from kb.results import CheckResult, SavedCheck, VaultState
 from kb.sections import Heading
 from kb.settings import Settings
@@ -94,7 +94,7 @@ class CheckState:
     notes: dict[str, NoteState]
     wide: Wide
     site: tuple[Diagnostic, ...]  # the site's pages: they depend on the files and names alone
-    names: dict[str, tuple[str, ...]]  # a folded note name -> the notes of that name (`kb.resolve.name_key`)
+    names: dict[str, tuple[str, ...]]  # `Index.by_name` as paths: a folded note name -> the notes of that name
 
 
 @pickled_by_fields
@@ -155,14 +155,6 @@ def note_state(
         tuple(embeds),
         parts,
     )
-
-
-def note_names(notes: Iterable[Note]) -> dict[str, tuple[str, ...]]:
-    """Each folded note name (what a link's target is looked up by) -> the paths of the notes of that name."""
-    found: dict[str, list[str]] = {}
-    for note in notes:
-        found.setdefault(fold(note.name), []).append(note.path)
-    return {name: tuple(paths) for name, paths in found.items()}
 
 
 def vault_embeds(notes: Mapping[str, NoteState]) -> list[Embed]:
@@ -241,10 +233,11 @@ def save_state(project: Path, state: VaultState, analysis: Analysis) -> None:
     }
     files = tuple(entry.path for entry in state.entries)
     wide = Wide(found.embeds, found.abbreviations)
+    names = {name: tuple(note.path for note in same) for name, same in analysis.index.by_name.items()}
     save(
         cache_path(project, analysis.vault.root, KIND),
         state.checker,
-        CheckState(new_token(), files, notes, wide, found.site, note_names(analysis.vault.notes)),
+        CheckState(new_token(), files, notes, wide, found.site, names),
     )
 
 
@@ -378,7 +371,7 @@ def _recheck_edited(
         wide = Wide((*embed_cycles(embeds), *deep_embeds(embeds)), wide.abbreviations)
     else:  # the same embeds in the same parts: the same cycles and depths, at the embeds' new places
         wide = Wide(tuple(moved_embeds(wide.embeds, before_after)), wide.abbreviations)
-    if any(read_outline(path, known).abbr for path, old, new in before_after for known in (old, new)):
+    if any(read_outline(path, old).abbr or current[path].abbr for path, old, _ in before_after):
 
         def position(note: Note, key: str) -> tuple[int, int]:  # the other notes' text is read again if need be
             whole = current.get(note.path) or load_note(root, note.path, settings.slugify, settings.separator)[0]
