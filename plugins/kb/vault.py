@@ -7,7 +7,6 @@ a few are parsed in this process, as starting workers would cost more than it sa
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from kb import diagnostics as diag
 from kb import notes
 from kb.cachefiles import digest, read_bytes, same_file
 from kb.checks import note_checks
-from kb.cpus import cpus
+from kb.cpus import can_fork, cpus
 from kb.diagnostics import Diagnostic
 from kb.files import MARKDOWN_SUFFIXES, FileEntry, listing
 from kb.notes import Note, Vault
@@ -58,12 +57,11 @@ def load_notes(root: Path, paths: Sequence[str], slugify: Slugify, separator: st
 def load_notes_parallel(root: Path, paths: Sequence[str], slugify: Slugify, separator: str) -> list[Loaded]:
     """`load_notes`, shared out to worker processes when there are enough notes and cores.
 
-    Workers are forked, so they start at once with everything imported; only from a process that
-    runs no other thread (forking one that does, as `mkdocs serve` does, can deadlock the child).
+    Workers are forked, so they start at once with everything imported (`kb.cpus.can_fork`).
     Otherwise, or when the system refuses new processes, this process does the work.
     """
     workers = min(cpus(), len(paths) // CHUNK_NOTES)
-    if len(paths) < PARALLEL_MIN_NOTES or workers < 2 or not _can_fork():
+    if len(paths) < PARALLEL_MIN_NOTES or workers < 2 or not can_fork():
         return load_notes(root, paths, slugify, separator)
     # imported only here: the check after an edit, which parses a note or two, does without them
     import multiprocessing
@@ -96,10 +94,6 @@ def _load_chunk(paths: Sequence[str]) -> list[Loaded]:
     assert _worker_settings is not None, "run by a worker started with _start_worker"
     root, slugify, separator = _worker_settings
     return load_notes(root, paths, slugify, separator)
-
-
-def _can_fork() -> bool:
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 Listing = tuple[list[FileEntry], list[Diagnostic]]
