@@ -24,6 +24,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from kb import graphview
+from kb.afternote import AfterNotes, Parts
 from kb.analysis import Analysis, analyze_vault
 from kb.cache import load_cached
 from kb.collector import without_cycle_collection
@@ -35,7 +36,7 @@ from kb.localgraph import local_graph_html
 from kb.notepage import insert_after_title, note_facts
 from kb.notes import Note
 from kb.passthrough import PassThrough
-from kb.render import Backlinks, RawHtml, backlinks_html, heading_html, render_markdown
+from kb.render import Backlinks, RawHtml, backlinks_list, backlinks_section, heading_html, render_markdown
 from kb.render import Page as RenderPage
 from kb.sanitize import sanitize
 from kb.sanitizer import BACKGROUND_FROM, Sanitizer
@@ -64,7 +65,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.analysis: Analysis | None = None
         self.notes_by_url: dict[str, Note] = {}
         self.graph_site: graphview.GraphSite | None = None
-        self.after_note: dict[str, str] = {}  # src_uri -> kb's HTML after the note, until the page is written
+        self.after_note: dict[str, str] = {}  # src_uri -> the heading of its 'Linked from' section, or ''
+        self.after_notes: AfterNotes | None = None  # the sections after each note, made while pages render
         self.generated: dict[str, GeneratedPage] = {}
         self.sanitizer = Sanitizer(background=False)
         self.backlinks: Backlinks | None = None
@@ -111,8 +113,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             )
             self.analysis = analysis = analyze_vault(vault, self.settings)
         self.backlinks = Backlinks(analysis, self.settings)
-        self.sanitizer.close()
-        self.sanitizer = Sanitizer(background=len(vault.notes) >= BACKGROUND_FROM and cpus() > 1)
+        self._stop_workers()
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, project).replace(os.sep, "/")
         prefix = "" if shown == "." else shown + "/"
@@ -137,7 +138,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             files.append(File.generated(config, path, content=generated.markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "site.css")))
         self.graph_site = self._add_graph_page(files, config) if "graph" in analysis.site.top else None
-        return Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
+        files = Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
+        background = len(vault.notes) >= BACKGROUND_FROM and cpus() > 1
+        paths = [file.src_uri for file in files.documentation_pages() if file.src_uri in analysis.index.by_path]
+        self.after_notes = AfterNotes(functools.partial(self._after_note, files), paths, background)
+        # started after that worker is forked, so that it holds no end of the sanitizer's pipes
+        self.sanitizer = Sanitizer(background)
+        return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         # List folders (their index pages), never single notes, so every page's navigation stays small;
@@ -195,8 +202,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         if analysis is None or note is None:
             return content
         self.sanitizer.submit(page.file.src_uri, content)  # what the note's author wrote; kb's sections come after
-        backlinks = self._backlinks(note, content, page, config, files) if self.settings.backlinks else ""
-        self.after_note[page.file.src_uri] = backlinks
+        assert self.backlinks is not None
+        linked = self.settings.backlinks and self.backlinks.linked_from(note)
+        self.after_note[page.file.src_uri] = self._backlinks_heading(content, page, config) if linked else ""
         return content
 
     @event_priority(100)  # before any other plugin reads the page: the search plugin indexes it
@@ -207,32 +215,37 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # Backlinks and the local graph go in after the search plugin has read the page: they are not
         # indexed on this page, and Markdown and the search plugin's HTML parser need not read them.
-        analysis, site = self.analysis, self.graph_site
+        analysis, after_notes = self.analysis, self.after_notes
         note = analysis.index.by_path.get(page.file.src_uri) if analysis else None
-        if analysis is None or note is None or AFTER_NOTE_MARK not in output:
+        if note is None or after_notes is None or AFTER_NOTE_MARK not in output:
             return output
-        added = self.after_note.pop(page.file.src_uri, "")
-        if site is not None:
-            added += local_graph_html(analysis.graph, note.id, site, page.file.url)
-        return output.replace(AFTER_NOTE_MARK, added, 1)
+        heading = self.after_note.pop(page.file.src_uri, "")
+        entries, graph = after_notes.take(page.file.src_uri)
+        return output.replace(AFTER_NOTE_MARK, (backlinks_section(heading, entries) if heading else "") + graph, 1)
 
-    def _backlinks(self, note: Note, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The 'Linked from' section of `note`'s page, also listed in the page's table of contents."""
-        analysis, backlinks = self.analysis, self.backlinks
-        assert analysis is not None and backlinks is not None
-        entries = backlinks.entries(note)
-        if not entries:
-            return ""
+    def _backlinks_heading(self, content: str, page: Page, config: MkDocsConfig) -> str:
+        """The heading of the 'Linked from' section of a note's page, also listed in the page's table of contents."""
         slug = cached_slug(self.settings.slugify, BACKLINKS_TITLE, self.settings.separator)
         slug = unique(slug, set(ID_RE.findall(content)))  # as toc makes a heading's id unique on its page
         add_to_toc(page.toc, AnchorLink(BACKLINKS_TITLE, slug, 2))
+        return heading_html(BACKLINKS_TITLE, slug, config.mdx_configs.get("toc", {}))
 
-        def url(path: str) -> str:
-            target = files.get_file_from_path(path)
-            return relative_url(target.url, page.file.url) if target else ""
+    def _after_note(self, files: Files, path: str) -> Parts:
+        """The 'Linked from' list and the local graph of the page of the note at `path` (`kb.afternote`)."""
+        analysis, backlinks = self.analysis, self.backlinks
+        assert analysis is not None and backlinks is not None
+        note = analysis.index.by_path[path]
+        here = files.get_file_from_path(path)
+        assert here is not None, "asked only for the notes' pages"
 
-        heading = heading_html(BACKLINKS_TITLE, slug, config.mdx_configs.get("toc", {}))
-        return backlinks_html(entries, heading, url, analysis.abbreviations, note.abbr)  # escaped as it is written
+        def url(target_path: str) -> str:
+            target = files.get_file_from_path(target_path)
+            return relative_url(target.url, here.url) if target else ""
+
+        entries = backlinks.entries(note) if self.settings.backlinks else []
+        listed = backlinks_list(entries, url, analysis.abbreviations, note.abbr) if entries else ""  # escaped
+        site = self.graph_site
+        return listed, local_graph_html(analysis.graph, note.id, site, here.url) if site is not None else ""
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig, **kwargs: Any) -> None:
@@ -241,13 +254,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             index = add_search_keys(json.loads(index_file.read_text(encoding="utf-8")), self.notes_by_url)
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         self.analysis = self.graph_site = self.backlinks = None  # nothing from this build leaks into the next one
-        self.sanitizer.close()
+        self._stop_workers()
         self.after_note = {}
         self.notes_by_url = {}
         self.generated = {}
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.sanitizer.close()  # a failed build leaves no worker behind
+        self._stop_workers()  # a failed build leaves no worker behind
+
+    def _stop_workers(self) -> None:
+        self.sanitizer.close()
+        if self.after_notes is not None:
+            self.after_notes.close()
+        self.after_notes = None
 
     def _add_graph_page(self, files: Files, config: MkDocsConfig) -> graphview.GraphSite | None:
         """Register the graph page, its scripts and graph.json."""

@@ -221,14 +221,19 @@ class Backlinks:
 
     def __init__(self, analysis: Analysis, settings: Settings) -> None:
         self.analysis = analysis
+        self.graph = analysis.graph  # built now, once: before a worker is forked to make the entries
         self.context_page = Page("", analysis.index, settings)  # link texts need only the index and settings
         self.resolved = {(res.source.path, res.link.start): res for res in analysis.resolutions}
         self.lines: dict[tuple[str, int], tuple[str, dict[int, tuple[int, str]]]] = {}
 
+    def linked_from(self, note: Note) -> bool:
+        """Whether another note links to `note` (its page has a 'Linked from' section)."""
+        return any(source != note.id for source in self.graph.predecessors(note.id))
+
     def entries(self, note: Note) -> list[tuple[Note, str]]:
         """Every note linking to `note`, once, with the line around its first link here ('' if only the link)."""
         entries, seen = [], set()
-        for source_id, line, col in backlinks(self.analysis.graph, note.id):
+        for source_id, line, col in backlinks(self.graph, note.id):
             if source_id in seen:
                 continue
             seen.add(source_id)
@@ -294,15 +299,20 @@ def heading_html(
     return f'<h{level}{skip} id="{html_attr(anchor)}">{html.escape(text)}{mark or ""}</h{level}>'
 
 
-def backlinks_html(
-    entries: list[tuple[Note, str]], heading: str, url: Callable[[str], str], abbreviations: Abbreviations, own: Abbr
+def backlinks_list(
+    entries: list[tuple[Note, str]], url: Callable[[str], str], abbreviations: Abbreviations, own: Abbr
 ) -> str:
-    """The 'Linked from' section as HTML: no Markdown to convert, and no search plugin to read it."""
+    """The 'Linked from' entries as an HTML list: no Markdown to convert, and no search plugin to read it."""
     lines = []
     for source, context in entries:
         line = f'<a href="{html_attr(url(source.path))}">{abbreviations.markup(source.title, own)}</a>'
         lines.append(line + (f": {abbreviations.markup(context, own)}" if context else ""))
-    return f'\n<section class="kb-backlinks">\n{heading}\n{html_list(lines)}\n</section>'
+    return html_list(lines)
+
+
+def backlinks_section(heading: str, entries: str) -> str:
+    """The 'Linked from' section: its heading (`heading_html`) and its list (`backlinks_list`)."""
+    return f'\n<section class="kb-backlinks">\n{heading}\n{entries}\n</section>'
 
 
 def html_list(lines: Iterable[str]) -> str:
