@@ -141,7 +141,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         files = Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
         background = len(vault.notes) >= BACKGROUND_FROM and cpus() > 1
         paths = [file.src_uri for file in files.documentation_pages() if file.src_uri in analysis.index.by_path]
-        self.after_notes = AfterNotes(functools.partial(self._after_note, files), paths, background)
+        after = self.settings.backlinks or self.graph_site is not None  # else nothing follows a note
+        self.after_notes = AfterNotes(functools.partial(self._after_note, files), paths, background and after)
         # started after that worker is forked, so that it holds no end of the sanitizer's pipes
         self.sanitizer = Sanitizer(background)
         return files
