@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -95,3 +96,20 @@ def test_a_site_built_with_the_worker_is_the_same(tmp_path: Path, monkeypatch: p
     assert all((alone / page).read_bytes() == (helped / page).read_bytes() for page in pages)
     page = (helped / "b" / "index.html").read_text(encoding="utf-8")
     assert 'id="linked-from_1"' in page and "kb-local-graph" in page and "&lt;b&gt;B&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_with_backlinks_off_a_page_keeps_its_local_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
+    notes = write_vault(tmp_path / "notes", {"a.md": "# A\n\nSee [[b]].\n", "b.md": "# B\n\nBack to [[a]].\n"})
+    options = plugin.Settings.from_options
+    monkeypatch.setattr(
+        plugin.Settings, "from_options", lambda *args: dataclasses.replace(options(*args), backlinks=False)
+    )
+    if worker:
+        monkeypatch.setattr(plugin, "BACKGROUND_FROM", 0)
+        monkeypatch.setattr(plugin, "cpus", lambda: 2)
+    page = (build_site(notes, tmp_path / "site") / "b" / "index.html").read_text(encoding="utf-8")
+    assert "kb-backlinks" not in page and "Linked from" not in page
+    assert "kb-local-graph" in page

@@ -69,7 +69,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         self.after_notes: AfterNotes | None = None  # the sections after each note, made while pages render
         self.generated: dict[str, GeneratedPage] = {}
         self.sanitizer = Sanitizer(background=False)
-        self.backlinks: Backlinks | None = None
+        self.backlinks: Backlinks | None = None  # None when the notes have no 'Linked from' section
         self.passthrough = PassThrough()
         self.site_url: Callable[[str], str] = str
         self.serving = False  # `mkdocs serve` (not `--clean`), which shows the draft_docs pages too
@@ -112,7 +112,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
                 docs_dir, project, settings.slugify, settings.separator, settings.cache, None, settings.unpublished
             )
             self.analysis = analysis = analyze_vault(vault, self.settings)
-        self.backlinks = Backlinks(analysis, self.settings)
+        self.backlinks = Backlinks(analysis, self.settings) if self.settings.backlinks else None
         self._stop_workers()
         self.notes_by_url = {}
         shown = os.path.relpath(docs_dir, project).replace(os.sep, "/")
@@ -141,7 +141,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         files = Files(sorted(files, key=file_sort_key))  # generated index pages first in their folder
         background = len(vault.notes) >= BACKGROUND_FROM and cpus() > 1
         paths = [file.src_uri for file in files.documentation_pages() if file.src_uri in analysis.index.by_path]
-        after = self.settings.backlinks or self.graph_site is not None  # else nothing follows a note
+        after = self.backlinks is not None or self.graph_site is not None  # else nothing follows a note
         self.after_notes = AfterNotes(functools.partial(self._after_note, files), paths, background and after)
         # started after that worker is forked, so that it holds no end of the sanitizer's pipes
         self.sanitizer = Sanitizer(background)
@@ -203,8 +203,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
         if analysis is None or note is None:
             return content
         self.sanitizer.submit(page.file.src_uri, content)  # what the note's author wrote; kb's sections come after
-        assert self.backlinks is not None
-        linked = self.settings.backlinks and self.backlinks.linked_from(note)
+        linked = self.backlinks is not None and self.backlinks.linked_from(note)
         self.after_note[page.file.src_uri] = self._backlinks_heading(content, page, config) if linked else ""
         return content
 
@@ -234,7 +233,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
     def _after_note(self, files: Files, path: str) -> Parts:
         """The 'Linked from' list and the local graph of the page of the note at `path` (`kb.afternote`)."""
         analysis, backlinks = self.analysis, self.backlinks
-        assert analysis is not None and backlinks is not None
+        assert analysis is not None
         note = analysis.index.by_path[path]
         here = files.get_file_from_path(path)
         assert here is not None, "asked only for the notes' pages"
@@ -243,7 +242,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):  # type: ignore[type
             target = files.get_file_from_path(target_path)
             return relative_url(target.url, here.url) if target else ""
 
-        entries = backlinks.entries(note) if self.settings.backlinks else []
+        entries = backlinks.entries(note) if backlinks is not None else []
         listed = backlinks_list(entries, url, analysis.abbreviations, note.abbr) if entries else ""  # escaped
         site = self.graph_site
         return listed, local_graph_html(analysis.graph, note.id, site, here.url) if site is not None else ""
